@@ -1,0 +1,2 @@
+/** Worker thread entry for sandboxed runs (placeholder). */
+export {};
