@@ -47,6 +47,11 @@ export class LineMap {
     this.lineStarts = starts;
   }
 
+  /** Offsets at which each line starts (index 0 is line 1), ascending. */
+  lineStartOffsets(): readonly number[] {
+    return this.lineStarts;
+  }
+
   /** Number of lines in the text. */
   get lineCount(): number {
     return this.lineStarts.length;
