@@ -1,0 +1,427 @@
+/**
+ * Loading policies: parse (YAML or JSON), validate against the one schema
+ * (src/policy/schema.ts), check every name against the catalog, then apply
+ * the preset (`extends`, default `recommended`) and lay the file's keys over
+ * it. Every problem is a `PolicyError` naming the file, the line and the key,
+ * with "did you mean" where a near name exists.
+ *
+ * Merging: scalar keys (`maxLoopDepth`, `shape`, `glue.maxOps`) replace the
+ * preset's; `rules` merge per rule; `budgets` merge per key, and a budget
+ * written in the file is `explicit`. The preset's "every effectful function
+ * budget 1" stays for each effectful function the file names neither
+ * directly nor through a budget on its effect class (`effect:CLASS`, which
+ * then governs it). A file without `extends` starts from `recommended`, the
+ * policy that applies when there is no policy file at all.
+ */
+import { readFile } from "node:fs/promises";
+import { type TSchema } from "@sinclair/typebox";
+import { Value, ValueErrorType, type ValueError } from "@sinclair/typebox/value";
+import { parseDocument } from "yaml";
+import type { Catalog } from "../catalog/types.js";
+import { jsonErrorOffset, lineAt, lineLocator, lineOfPath, type JsonPath } from "../catalog/json-source.js";
+import type { RuleName, RuleSetting } from "../diagnostics/codes.js";
+import { didYouMean } from "../util/suggest.js";
+import { PolicyError } from "./policy-error.js";
+import { policyHash, presetPolicy } from "./presets.js";
+import { CONFIGURABLE_RULES, PolicySchema, type BudgetValue, type PolicyFile } from "./schema.js";
+import type { Budget, FlowRule, OrderRule, Policy } from "./types.js";
+
+export { PolicyError } from "./policy-error.js";
+export { PolicySchema, policyJsonSchema, type PolicyFile } from "./schema.js";
+export { presetPolicy, recommendedPolicy, type PresetName } from "./presets.js";
+
+/** Where a policy came from: a file path (or `<object>`) and, for a file, its text (for line numbers). */
+export interface PolicySource {
+  readonly path: string;
+  readonly text?: string;
+}
+
+/** How a policy file is read, by its extension; undefined when it is neither YAML nor JSON. */
+export function policyFormat(path: string): "yaml" | "json" | undefined {
+  if (/\.ya?ml$/.test(path)) return "yaml";
+  if (path.endsWith(".json")) return "json";
+  return undefined;
+}
+
+/**
+ * Loads a policy file (`.yaml`, `.yml` or `.json`), or resolves a policy
+ * given as a plain object, against `catalog`. Throws `PolicyError`.
+ */
+export async function loadPolicy(pathOrObject: string | object, catalog: Catalog): Promise<Policy> {
+  if (typeof pathOrObject !== "string") return resolvePolicy(pathOrObject, catalog, { path: "<object>" });
+  const path = pathOrObject;
+  if (policyFormat(path) === undefined) {
+    throw new PolicyError(
+      `cannot read policy ${path}: unsupported file type`,
+      path,
+      undefined,
+      undefined,
+      "a policy is YAML (.yaml, .yml) or JSON (.json)",
+    );
+  }
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException | undefined)?.code;
+    throw new PolicyError(
+      `cannot read policy ${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`,
+      path,
+    );
+  }
+  return parsePolicySource(text, path, catalog);
+}
+
+/** The policy in `text`, read as the file `path` (YAML or JSON by extension), synchronously. */
+export function parsePolicySource(text: string, path: string, catalog: Catalog): Policy {
+  let raw: unknown;
+  if (policyFormat(path) === "json") {
+    try {
+      raw = JSON.parse(text) as unknown;
+    } catch (err) {
+      const offset = jsonErrorOffset(text);
+      throw new PolicyError(
+        `the policy is not valid JSON: ${(err as Error).message.replace(/ in JSON at position \d+.*$/s, "").replace(/, ".*" is not valid JSON$/s, "")}`,
+        path,
+        offset === undefined ? undefined : lineAt(text, offset),
+      );
+    }
+  } else {
+    const doc = parseDocument(text, { prettyErrors: false });
+    const err = doc.errors[0];
+    if (err !== undefined) {
+      throw new PolicyError(
+        `the policy is not valid YAML: ${err.message.split("\n")[0] ?? err.message}`,
+        path,
+        lineAt(text, err.pos[0]),
+      );
+    }
+    raw = doc.toJS() as unknown;
+  }
+  return resolvePolicy(raw, catalog, { path, text });
+}
+
+/**
+ * A resolved Policy from a parsed policy file (or object) `raw`: validated,
+ * names checked against `catalog`, the preset applied. Throws `PolicyError`.
+ */
+export function resolvePolicy(raw: unknown, catalog: Catalog, source: PolicySource): Policy {
+  const file = validate(raw ?? {}, source);
+  checkNames(file, catalog, source);
+  return merge(file, catalog, source);
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+
+/** `flows[0].to`, `budgets.book_table`. */
+export function formatKey(path: JsonPath): string {
+  let out = "";
+  for (const step of path) out += typeof step === "number" ? `[${step}]` : out === "" ? step : `.${step}`;
+  return out;
+}
+
+function fail(source: PolicySource, path: JsonPath, message: string, help?: string, onKey = false): PolicyError {
+  const line = source.text === undefined ? undefined : lineOfPath(source.text, path, onKey);
+  return new PolicyError(message, source.path, line, path.length === 0 ? undefined : formatKey(path), help);
+}
+
+// ---------------------------------------------------------------------------
+// Structure
+
+interface Problem {
+  readonly path: JsonPath;
+  readonly message: string;
+  readonly help: string | undefined;
+  readonly onKey: boolean;
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function show(value: unknown): string {
+  const s = JSON.stringify(value);
+  return s === undefined ? String(value) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+function schemaKeys(schema: TSchema): string[] {
+  const props = (schema as { properties?: Record<string, unknown> }).properties;
+  return props === undefined ? [] : Object.keys(props);
+}
+
+/** Turns one TypeBox error into a problem a person can act on. */
+function problemOf(e: ValueError, prefix: JsonPath): Problem {
+  const path = [...prefix, ...pointerToPath(e.path)];
+  const where = path.length === 0 ? "the policy" : `\`${formatKey(path)}\``;
+  const description = (e.schema as { description?: string }).description;
+  if (e.type === ValueErrorType.ObjectAdditionalProperties) {
+    const key = String(path[path.length - 1]);
+    const parent = path.slice(0, -1);
+    const known = schemaKeys(e.schema).filter((k) => k !== "$schema");
+    if (parent.length === 1 && parent[0] === "rules") {
+      return {
+        path,
+        message:
+          key === "internal"
+            ? "rule `internal` reports bugs in Partwise and cannot be configured"
+            : `unknown rule \`${key}\`${didYouMean(key, known)}`,
+        help: `the rules are ${known.map((k) => `\`${k}\``).join(", ")}`,
+        onKey: true,
+      };
+    }
+    return {
+      path,
+      message: `unknown key \`${key}\`${parent.length === 0 ? "" : ` in \`${formatKey(parent)}\``}${didYouMean(key, known)}`,
+      help: `${parent.length === 0 ? "a policy" : `\`${formatKey(parent)}\``} has the keys ${known.map((k) => `\`${k}\``).join(", ")}`,
+      onKey: true,
+    };
+  }
+  if (e.type === ValueErrorType.ObjectRequiredProperty) {
+    const key = String(path[path.length - 1]);
+    return {
+      path: path.slice(0, -1),
+      message: `\`${formatKey(path.slice(0, -1))}\` needs \`${key}\``,
+      help: description === undefined ? undefined : `\`${key}\` is ${description}`,
+      onKey: false,
+    };
+  }
+  const anyOf = (e.schema as { anyOf?: readonly TSchema[] }).anyOf;
+  if (anyOf !== undefined && anyOf.every((s) => "const" in s)) {
+    const options = anyOf.map((s) => String((s as unknown as { const: unknown }).const));
+    const hint = typeof e.value === "string" ? didYouMean(e.value, options) : "";
+    return {
+      path,
+      message: `${where} must be one of ${options.map((o) => `\`${o}\``).join(", ")}; got \`${show(e.value)}\`${hint}`,
+      help: undefined,
+      onKey: false,
+    };
+  }
+  return {
+    path,
+    message: `${where} must be ${description ?? e.message.toLowerCase()}; got \`${show(e.value)}\``,
+    help: undefined,
+    onKey: false,
+  };
+}
+
+/** Problems of `value` against `schema`, descending into the object branch of a union when the value is an object. */
+function problems(schema: TSchema, value: unknown, prefix: JsonPath): Problem[] {
+  const out: Problem[] = [];
+  for (const e of Value.Errors(schema, value)) {
+    const anyOf = (e.schema as { anyOf?: readonly TSchema[] }).anyOf;
+    const objectBranch = anyOf?.find((s) => (s as { type?: unknown }).type === "object");
+    if (
+      e.type === ValueErrorType.Union &&
+      objectBranch !== undefined &&
+      typeof e.value === "object" &&
+      e.value !== null &&
+      !Array.isArray(e.value)
+    ) {
+      out.push(...problems(objectBranch, e.value, [...prefix, ...pointerToPath(e.path)]));
+      continue;
+    }
+    out.push(problemOf(e, prefix));
+  }
+  return out;
+}
+
+function validate(raw: unknown, source: PolicySource): PolicyFile {
+  if (Value.Check(PolicySchema, raw)) return raw;
+  const found = problems(PolicySchema, raw, []);
+  let first = found.find((p) => p.onKey) ?? found[0];
+  if (source.text !== undefined && found.length > 1) {
+    const locate = lineLocator(source.text);
+    const lineOf = (p: Problem): number => locate(p.path, p.onKey) ?? Number.MAX_SAFE_INTEGER;
+    // Earliest line first; on one line, an unknown key before what its absence causes.
+    first = [...found].sort((a, b) => lineOf(a) - lineOf(b) || Number(b.onKey) - Number(a.onKey))[0];
+  }
+  if (first === undefined) throw new PolicyError("the policy does not match its schema", source.path);
+  throw fail(source, first.path, first.message, first.help, first.onKey);
+}
+
+// ---------------------------------------------------------------------------
+// Names
+
+function names(value: string | readonly string[] | undefined): readonly string[] | undefined {
+  return value === undefined ? undefined : typeof value === "string" ? [value] : value;
+}
+
+function effectClasses(catalog: Catalog): Set<string> {
+  const out = new Set<string>();
+  for (const fn of catalog.functions.values()) if (fn.effect !== undefined) out.add(fn.effect);
+  return out;
+}
+
+function checkNames(file: PolicyFile, catalog: Catalog, source: PolicySource): void {
+  const functionNames = [...catalog.functions.keys()];
+  const sources = [...functionNames, ...catalog.inputs.keys()];
+  const classes = effectClasses(catalog);
+  const needFunction = (name: string, path: JsonPath): void => {
+    if (catalog.functions.has(name)) return;
+    const asInput = catalog.inputs.has(name) ? ` (\`${name}\` is an input)` : "";
+    throw fail(
+      source,
+      path,
+      `\`${formatKey(path)}\` names \`${name}\`, which is not a catalog function${asInput}${didYouMean(name, functionNames)}`,
+      `the catalog's functions are ${list(functionNames)}`,
+    );
+  };
+
+  for (const [key, budget] of Object.entries(file.budgets ?? {})) {
+    const path: JsonPath = ["budgets", key];
+    if (key === "*" || key === "cost") {
+      // all calls / total cost
+    } else if (key.startsWith("effect:")) {
+      const cls = key.slice("effect:".length);
+      if (!classes.has(cls)) {
+        throw fail(
+          source,
+          path,
+          `budget \`${key}\` names effect class \`${cls}\`, which no catalog function has${didYouMean(cls, classes)}`,
+          classes.size === 0
+            ? "the catalog has no effectful functions"
+            : `the catalog's effect classes are ${list(classes)}`,
+          true,
+        );
+      }
+    } else if (!catalog.functions.has(key)) {
+      const candidates = [...functionNames, ...[...classes].map((c) => `effect:${c}`), "*", "cost"];
+      throw fail(
+        source,
+        path,
+        `budget \`${key}\` names no catalog function${didYouMean(key, candidates)}`,
+        "a budget key is a catalog function, `effect:CLASS`, `*` (all calls) or `cost`",
+        true,
+      );
+    }
+    if (typeof budget === "object" && budget.min !== undefined && budget.min > budget.max) {
+      throw fail(source, [...path, "min"], `budget \`${key}\` has \`min\` ${budget.min} above \`max\` ${budget.max}`);
+    }
+  }
+
+  (file.flows ?? []).forEach((flow, i) => {
+    const at: JsonPath = ["flows", i];
+    const parts = flow.to.split(".");
+    const fnName = parts[0] ?? "";
+    if (parts.length > 2 || fnName === "") {
+      throw fail(
+        source,
+        [...at, "to"],
+        `\`flows[${i}].to\` must be \`FUNCTION\` or \`FUNCTION.PARAM\`; got \`${flow.to}\``,
+      );
+    }
+    needFunction(fnName, [...at, "to"]);
+    const param = parts[1];
+    const fn = catalog.functions.get(fnName);
+    if (param !== undefined && fn !== undefined && !fn.params.some((p) => p.name === param)) {
+      const params = fn.params.map((p) => p.name);
+      throw fail(
+        source,
+        [...at, "to"],
+        `\`${fnName}\` has no parameter \`${param}\`${didYouMean(param, params)}`,
+        params.length === 0
+          ? `\`${fnName}\` takes no parameters`
+          : `the parameters of \`${fnName}\` are ${list(params)}`,
+      );
+    }
+    if (flow.from === undefined && flow.notFrom === undefined) {
+      throw fail(source, at, `\`flows[${i}]\` needs \`from\` or \`notFrom\``, "e.g. `from: [identify_overlap]`");
+    }
+    for (const key of ["from", "notFrom"] as const) {
+      const value = flow[key];
+      if (value === undefined) continue;
+      const list_ = names(value) ?? [];
+      list_.forEach((name, j) => {
+        if (catalog.functions.has(name) || catalog.inputs.has(name)) return;
+        const path: JsonPath = typeof value === "string" ? [...at, key] : [...at, key, j];
+        throw fail(
+          source,
+          path,
+          `\`${formatKey([...at, key])}\` names \`${name}\`, which is neither a catalog function nor an input${didYouMean(name, sources)}`,
+          "a flow source is a catalog function or an input",
+        );
+      });
+    }
+  });
+
+  (file.order ?? []).forEach((rule, i) => {
+    needFunction(rule.before, ["order", i, "before"]);
+    needFunction(rule.then, ["order", i, "then"]);
+    if (rule.before === rule.then) {
+      throw fail(source, ["order", i], `\`order[${i}]\` puts \`${rule.before}\` before itself`);
+    }
+  });
+
+  (file.approve ?? []).forEach((name, i) => needFunction(name, ["approve", i]));
+}
+
+function list(names: Iterable<string>): string {
+  return [...names].map((n) => `\`${n}\``).join(", ");
+}
+
+// ---------------------------------------------------------------------------
+// Merge
+
+function budgetOf(value: BudgetValue): Budget {
+  return typeof value === "number"
+    ? { min: undefined, max: value, explicit: true }
+    : { min: value.min, max: value.max, explicit: true };
+}
+
+function merge(file: PolicyFile, catalog: Catalog, source: PolicySource): Policy {
+  const base = presetPolicy(file.extends ?? "recommended", catalog);
+  const functions = new Map(base.budgets.functions);
+  const effects = new Map(base.budgets.effects);
+  let all = base.budgets.all;
+  let cost = base.budgets.cost;
+  for (const [key, value] of Object.entries(file.budgets ?? {})) {
+    const budget = budgetOf(value);
+    if (key === "*") all = budget;
+    else if (key === "cost") cost = budget;
+    else if (key.startsWith("effect:")) effects.set(key.slice("effect:".length), budget);
+    else functions.set(key, budget);
+  }
+  // An explicit class budget governs the functions of that class the file does not name.
+  for (const [name, budget] of [...functions]) {
+    const effect = catalog.functions.get(name)?.effect;
+    if (!budget.explicit && effect !== undefined && effects.get(effect)?.explicit === true) functions.delete(name);
+  }
+  const rules = new Map<RuleName, RuleSetting>(base.rules);
+  for (const rule of CONFIGURABLE_RULES) {
+    const setting = file.rules?.[rule];
+    if (setting !== undefined) rules.set(rule, setting);
+  }
+  const flows: FlowRule[] = (file.flows ?? []).map((f) => {
+    const [fn = "", param] = f.to.split(".");
+    return { to: { fn, param }, from: names(f.from), notFrom: names(f.notFrom) };
+  });
+  const order: OrderRule[] = (file.order ?? []).map((o) => ({ before: o.before, then: o.then }));
+  const p: Omit<Policy, "hash"> = {
+    source: source.path,
+    maxLoopDepth: file.maxLoopDepth ?? base.maxLoopDepth,
+    shape: file.shape ?? base.shape,
+    budgets: { functions, effects, all, cost },
+    flows,
+    order,
+    glue: { maxOps: file.glue?.maxOps ?? base.glue.maxOps },
+    approve: file.approve ?? base.approve,
+    rules,
+  };
+  const policy: Policy = { ...p, hash: policyHash(p) };
+  return deepFreeze(policy);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value) && !(value instanceof Map)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  if (value instanceof Map) for (const v of value.values()) deepFreeze(v);
+  return value;
+}
