@@ -1,0 +1,382 @@
+/**
+ * Tree index: one walk over the module that every later pass reads.
+ *
+ * Algorithm: a depth-first walk in source order that fills arrays keyed by
+ * node id: the node itself, its parent, the statement it belongs to, the
+ * innermost loop that repeats it (a `for` body or a comprehension clause),
+ * the innermost `if`/`for` statement that controls it, and whether it may be
+ * skipped although its statement runs (a branch of `a if c else b`, the
+ * right operand of `and`/`or`, the inside of a comprehension). Loops,
+ * calls and `if` statements are also listed in source order.
+ */
+import type { Call, Comprehension, Expr, For, If, Module, Node, Stmt } from "../syntax/ast.js";
+import { assertNever } from "../syntax/ast.js";
+
+/** A loop: a `for` statement or one `for` clause of a comprehension. */
+export type LoopNode = For | Comprehension;
+
+/** Facts about the shape of the tree, keyed by node id. */
+export interface TreeIndex {
+  readonly module: Module;
+  /** Every node by id (holes where the parser skipped an id). */
+  readonly nodes: readonly (Node | undefined)[];
+  /** Parent node id, -1 for the module. */
+  readonly parent: Int32Array;
+  /** The statement a node belongs to (itself for a statement), -1 for the module. */
+  readonly stmtOf: Int32Array;
+  /** The innermost loop repeating the node, -1 when none. */
+  readonly loopOf: Int32Array;
+  /** For a loop id: how many loops enclose it, plus one. 0 for other ids. */
+  readonly loopDepth: Int32Array;
+  /** The innermost `if`/`for` statement whose body holds the statement (for statements), -1 when none. */
+  readonly controlOf: Int32Array;
+  /** 1 when the node may be skipped although its statement runs. */
+  readonly maybe: Uint8Array;
+  /** 1 for an `if` or `for` statement whose body may leave it early (`break`/`continue`/`return` escaping it). */
+  readonly escapes: Uint8Array;
+  /** 1 for a `for` whose body holds a `break` for it. */
+  readonly hasBreak: Uint8Array;
+  /** For `break`/`continue`: the `for` it leaves, -1 when outside a loop. */
+  readonly jumpTarget: Int32Array;
+  readonly loops: readonly LoopNode[];
+  readonly calls: readonly Call[];
+  readonly ifs: readonly If[];
+  /** Every statement in source order. */
+  readonly stmts: readonly Stmt[];
+}
+
+/** Calls `fn` on each direct child of `node`, in source order. */
+export function forEachChild(node: Node, fn: (child: Node) => void): void {
+  switch (node.kind) {
+    case "Module":
+      for (const s of node.body) fn(s);
+      return;
+    case "Assign":
+      fn(node.target);
+      fn(node.value);
+      return;
+    case "AugAssign":
+      fn(node.target);
+      fn(node.value);
+      return;
+    case "ExprStmt":
+      fn(node.expr);
+      return;
+    case "For":
+      fn(node.target);
+      fn(node.iter);
+      for (const s of node.body) fn(s);
+      return;
+    case "If":
+      fn(node.test);
+      for (const s of node.body) fn(s);
+      for (const s of node.orelse) fn(s);
+      return;
+    case "Return":
+      if (node.value !== undefined) fn(node.value);
+      return;
+    case "Pass":
+    case "Break":
+    case "Continue":
+    case "Name":
+    case "Number":
+    case "String":
+    case "Bool":
+    case "None":
+      return;
+    case "TupleTarget":
+      for (const e of node.elements) fn(e);
+      return;
+    case "FString":
+      for (const p of node.parts) if (typeof p !== "string") fn(p);
+      return;
+    case "List":
+    case "Tuple":
+      for (const e of node.elements) fn(e);
+      return;
+    case "Dict":
+      for (const e of node.entries) {
+        fn(e.key);
+        fn(e.value);
+      }
+      return;
+    case "Comprehension":
+      fn(node.target);
+      fn(node.iter);
+      for (const c of node.ifs) fn(c);
+      return;
+    case "ListComp":
+      for (const g of node.generators) fn(g);
+      fn(node.element);
+      return;
+    case "DictComp":
+      for (const g of node.generators) fn(g);
+      fn(node.key);
+      fn(node.value);
+      return;
+    case "BinOp":
+    case "BoolOp":
+    case "Compare":
+      fn(node.left);
+      fn(node.right);
+      return;
+    case "UnaryOp":
+      fn(node.operand);
+      return;
+    case "IfExp":
+      fn(node.body);
+      fn(node.test);
+      fn(node.orelse);
+      return;
+    case "Call":
+      fn(node.callee);
+      for (const a of node.args) fn(a);
+      for (const k of node.keywords) fn(k.value);
+      return;
+    case "Attribute":
+      fn(node.object);
+      return;
+    case "Subscript":
+      fn(node.object);
+      fn(node.index);
+      return;
+    case "Slice":
+      fn(node.object);
+      if (node.lower !== undefined) fn(node.lower);
+      if (node.upper !== undefined) fn(node.upper);
+      return;
+    default:
+      return assertNever(node);
+  }
+}
+
+/** True for statement nodes. */
+export function isStmt(node: Node): node is Stmt {
+  switch (node.kind) {
+    case "Assign":
+    case "AugAssign":
+    case "ExprStmt":
+    case "For":
+    case "If":
+    case "Return":
+    case "Pass":
+    case "Break":
+    case "Continue":
+      return true;
+    case "Attribute":
+    case "BinOp":
+    case "Bool":
+    case "BoolOp":
+    case "Call":
+    case "Compare":
+    case "Comprehension":
+    case "Dict":
+    case "DictComp":
+    case "FString":
+    case "IfExp":
+    case "List":
+    case "ListComp":
+    case "Module":
+    case "Name":
+    case "None":
+    case "Number":
+    case "Slice":
+    case "String":
+    case "Subscript":
+    case "Tuple":
+    case "TupleTarget":
+    case "UnaryOp":
+    default:
+      return false;
+  }
+}
+
+/** True for a comprehension expression. */
+export function isComp(e: Node): e is Extract<Expr, { kind: "ListComp" | "DictComp" }> {
+  return e.kind === "ListComp" || e.kind === "DictComp";
+}
+
+/** Builds the tree index of `module`. */
+export function indexTree(module: Module): TreeIndex {
+  const n = Math.max(module.nodeCount, module.id + 1);
+  const nodes: (Node | undefined)[] = new Array<Node | undefined>(n).fill(undefined);
+  const parent = new Int32Array(n).fill(-1);
+  const stmtOf = new Int32Array(n).fill(-1);
+  const loopOf = new Int32Array(n).fill(-1);
+  const loopDepth = new Int32Array(n);
+  const controlOf = new Int32Array(n).fill(-1);
+  const maybe = new Uint8Array(n);
+  const escapes = new Uint8Array(n);
+  const hasBreak = new Uint8Array(n);
+  const jumpTarget = new Int32Array(n).fill(-1);
+  const loops: LoopNode[] = [];
+  const calls: Call[] = [];
+  const ifs: If[] = [];
+  const stmts: Stmt[] = [];
+  /** Open `if`/`for` statements, innermost last, to mark early exits. */
+  const controls: (If | For)[] = [];
+
+  const markJump = (jump: Stmt): void => {
+    // A `return` leaves every open control statement; `break`/`continue`
+    // leave those inside their loop, and the loop itself only on `break`.
+    const target = jump.kind === "Return" ? -1 : (jumpTarget[jump.id] ?? -1);
+    for (let i = controls.length - 1; i >= 0; i--) {
+      const c = controls[i];
+      if (c === undefined) continue;
+      if (c.id === target) {
+        if (jump.kind === "Break") hasBreak[c.id] = 1;
+        break;
+      }
+      escapes[c.id] = 1;
+    }
+  };
+
+  const visit = (node: Node, par: number, stmt: number, loop: number, control: number, isMaybe: number): void => {
+    if (node.id >= 0 && node.id < n) {
+      nodes[node.id] = node;
+      parent[node.id] = par;
+      loopOf[node.id] = loop;
+      maybe[node.id] = isMaybe;
+    }
+    let st = stmt;
+    if (isStmt(node)) {
+      st = node.id;
+      stmts.push(node);
+      controlOf[node.id] = control;
+    }
+    stmtOf[node.id] = st;
+    switch (node.kind) {
+      case "For": {
+        loops.push(node);
+        loopDepth[node.id] = (loop >= 0 ? (loopDepth[loop] ?? 0) : 0) + 1;
+        visit(node.target, node.id, st, loop, control, isMaybe);
+        visit(node.iter, node.id, st, loop, control, isMaybe);
+        controls.push(node);
+        for (const s of node.body) visit(s, node.id, st, node.id, node.id, isMaybe);
+        controls.pop();
+        return;
+      }
+      case "If": {
+        ifs.push(node);
+        visit(node.test, node.id, st, loop, control, isMaybe);
+        controls.push(node);
+        for (const s of node.body) visit(s, node.id, st, loop, node.id, isMaybe);
+        for (const s of node.orelse) visit(s, node.id, st, loop, node.id, isMaybe);
+        controls.pop();
+        return;
+      }
+      case "Break":
+      case "Continue": {
+        for (let i = controls.length - 1; i >= 0; i--) {
+          const c = controls[i];
+          if (c?.kind === "For") {
+            jumpTarget[node.id] = c.id;
+            break;
+          }
+        }
+        markJump(node);
+        return;
+      }
+      case "Return":
+        if (node.value !== undefined) visit(node.value, node.id, st, loop, control, isMaybe);
+        markJump(node);
+        return;
+      case "ListComp":
+      case "DictComp": {
+        // The first iterable runs once, outside; everything else repeats.
+        let inner = loop;
+        node.generators.forEach((g, i) => {
+          nodes[g.id] = g;
+          parent[g.id] = node.id;
+          stmtOf[g.id] = st;
+          loopOf[g.id] = inner;
+          maybe[g.id] = i === 0 ? isMaybe : 1;
+          loops.push(g);
+          loopDepth[g.id] = (inner >= 0 ? (loopDepth[inner] ?? 0) : 0) + 1;
+          visit(g.iter, g.id, st, inner, control, i === 0 ? isMaybe : 1);
+          inner = g.id;
+          visit(g.target, g.id, st, inner, control, 1);
+          for (const c of g.ifs) visit(c, g.id, st, inner, control, 1);
+        });
+        if (node.kind === "ListComp") visit(node.element, node.id, st, inner, control, 1);
+        else {
+          visit(node.key, node.id, st, inner, control, 1);
+          visit(node.value, node.id, st, inner, control, 1);
+        }
+        return;
+      }
+      case "IfExp":
+        visit(node.test, node.id, st, loop, control, isMaybe);
+        visit(node.body, node.id, st, loop, control, 1);
+        visit(node.orelse, node.id, st, loop, control, 1);
+        return;
+      case "BoolOp":
+        visit(node.left, node.id, st, loop, control, isMaybe);
+        visit(node.right, node.id, st, loop, control, 1);
+        return;
+      case "Call":
+        calls.push(node);
+        break;
+      case "Assign":
+      case "Attribute":
+      case "AugAssign":
+      case "BinOp":
+      case "Bool":
+      case "Compare":
+      case "Comprehension":
+      case "Dict":
+      case "ExprStmt":
+      case "FString":
+      case "List":
+      case "Module":
+      case "Name":
+      case "None":
+      case "Number":
+      case "Pass":
+      case "Slice":
+      case "String":
+      case "Subscript":
+      case "Tuple":
+      case "TupleTarget":
+      case "UnaryOp":
+      default:
+        break;
+    }
+    forEachChild(node, (c) => visit(c, node.id, st, loop, control, isMaybe));
+  };
+  nodes[module.id] = module;
+  for (const s of module.body) visit(s, module.id, -1, -1, -1, 0);
+  return {
+    module,
+    nodes,
+    parent,
+    stmtOf,
+    loopOf,
+    loopDepth,
+    controlOf,
+    maybe,
+    escapes,
+    hasBreak,
+    jumpTarget,
+    loops,
+    calls,
+    ifs,
+    stmts,
+  };
+}
+
+/** The loops enclosing node `id`, innermost first. */
+export function enclosingLoops(tree: TreeIndex, id: number): LoopNode[] {
+  const out: LoopNode[] = [];
+  for (let l = tree.loopOf[id] ?? -1; l >= 0; l = tree.loopOf[l] ?? -1) {
+    const node = tree.nodes[l];
+    if (node !== undefined && (node.kind === "For" || node.kind === "Comprehension")) out.push(node);
+  }
+  return out;
+}
+
+/** True when node `inner` lies inside the subtree of node `outer`. */
+export function isInside(tree: TreeIndex, inner: number, outer: number): boolean {
+  for (let p = inner; p >= 0; p = tree.parent[p] ?? -1) if (p === outer) return true;
+  return false;
+}
