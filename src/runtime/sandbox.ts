@@ -1,0 +1,498 @@
+/**
+ * The QuickJS side of the sandbox: one WebAssembly module per thread, a
+ * fresh runtime and context per run, everything disposed exactly once.
+ *
+ * Design (each line answers a hazard measured in quickjs-emscripten 0.32):
+ * - The sync bellard build only; host calls return promises made with
+ *   `newPromise()` and the host runs `executePendingJobs()` when each settles
+ *   (the asyncify build cannot dispose with host functions, crashes on await
+ *   and allows no concurrent calls).
+ * - The module gets a fixed-size `WebAssembly.Memory({ maximum })`:
+ *   `setMemoryLimit` alone does not cap large strings, and the heap never
+ *   shrinks. A run that hit a limit (or whose heap grew) retires the module;
+ *   the next run gets a fresh one.
+ * - An explicit `setMaxStackSize`, and the thread runs with a large native
+ *   stack (see `pool.ts`), so deep recursion is a guest `InternalError`, not
+ *   a host `RangeError` that later aborts the runtime's dispose.
+ * - The deadline and the host's cancel flag are checked in the interrupt
+ *   handler. It cannot fire inside one long native operation (a quadratic
+ *   `String.prototype.includes` runs for hours under a 64 MB heap), so this
+ *   file runs in a worker thread that the host kills at the deadline.
+ * - Host functions never throw into the guest and their promises never
+ *   reject: a failure is an `{"err": …}` envelope.
+ * - Arguments, results and inputs cross the boundary as JSON strings.
+ *
+ * Everything here is synchronous once the module is loaded; the owner feeds
+ * results in with `deliver` and reads events and the outcome from the sink.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import variantImport from "@jitl/quickjs-wasmfile-release-sync";
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type Intrinsics,
+  type QuickJSSyncVariant,
+  type QuickJSContext,
+  type QuickJSDeferredPromise,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
+} from "quickjs-emscripten";
+
+/** The ESM build's default export is the variant; the CJS typings wrap it once more. */
+const variant: QuickJSSyncVariant = "default" in variantImport ? variantImport.default : variantImport;
+
+/** The parts of the WebAssembly API used here (the project's `lib` has no DOM types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+const Wasm = (
+  globalThis as unknown as {
+    readonly WebAssembly: {
+      readonly Memory: new (d: { initial: number; maximum: number }) => WasmMemory;
+      compile(bytes: Uint8Array): Promise<object>;
+    };
+  }
+).WebAssembly;
+
+const MB = 1024 * 1024;
+const WASM_PAGE = 64 * 1024;
+/** The emscripten build needs at least 256 pages (16 MB) to start. */
+const INITIAL_PAGES = 256;
+/** Room outside QuickJS's own heap: static data, the shadow stack, allocator slack. */
+const HEADROOM_MB = 32;
+/** The guest's stack limit. Deep data fails cleanly below this. */
+export const GUEST_STACK_BYTES = 512 * 1024;
+/** A module whose heap grew past this many bytes is replaced after the run (the heap never shrinks). */
+const RETIRE_HEAP_BYTES = 48 * MB;
+
+/** Only what the prelude needs: no Date, Proxy, typed arrays or normalize. */
+const INTRINSICS: Intrinsics = {
+  BaseObjects: true,
+  Eval: true,
+  RegExp: true,
+  JSON: true,
+  MapSet: true,
+  Promise: true,
+  BigInt: true,
+};
+
+/** One run for the guest. */
+export interface GuestJob {
+  readonly prelude: string;
+  readonly code: string;
+  /** JSON text of the inputs object. */
+  readonly inputsJson: string;
+  /** 0 = unlimited. */
+  readonly maxSteps: number;
+  readonly memoryMb: number;
+  /** `Date.now()` value at which the guest is interrupted. */
+  readonly deadline: number;
+}
+
+/** What the guest asked of the host, in program order. */
+export type GuestEvent =
+  | {
+      readonly type: "call";
+      readonly seq: number;
+      readonly fn: string;
+      readonly argsJson: string;
+      readonly line: number;
+    }
+  | { readonly type: "print"; readonly text: string; readonly line: number };
+
+/** How a guest run ended. */
+export type GuestOutcome =
+  /** The program's envelope: `{"ok": v}` or `{"err": {kind, message, line?}}`. */
+  | { readonly type: "envelope"; readonly json: string }
+  /** The host asked it to stop. */
+  | { readonly type: "cancelled" }
+  /** The sandbox itself failed (a bug, or the WebAssembly instance died). */
+  | { readonly type: "crash"; readonly message: string };
+
+/** Receives a run's events (batched per synchronous slice) and its end. */
+export interface GuestSink {
+  events(events: readonly GuestEvent[]): void;
+  done(outcome: GuestOutcome): void;
+}
+
+/** An error envelope, as the prelude writes them. */
+export function errorEnvelope(kind: string, message: string, line?: number): string {
+  return JSON.stringify({ err: line === undefined ? { kind, message } : { kind, message, line } });
+}
+
+let wasmModule: Promise<object> | undefined;
+
+/** The compiled WebAssembly module, once per thread (instantiating it again is cheap). */
+function compiledWasm(): Promise<object> {
+  wasmModule ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const path = require.resolve("@jitl/quickjs-wasmfile-release-sync/wasm");
+    return Wasm.compile(readFileSync(path));
+  })();
+  return wasmModule;
+}
+
+/** Instantiates QuickJS with a heap capped at `memoryMb` plus headroom. */
+export async function newGuestModule(memoryMb: number): Promise<GuestModule> {
+  const maximum = Math.max(INITIAL_PAGES, Math.ceil(((memoryMb + HEADROOM_MB) * MB) / WASM_PAGE));
+  const memory = new Wasm.Memory({ initial: INITIAL_PAGES, maximum });
+  const options = { wasmModule: await compiledWasm(), wasmMemory: memory } as unknown as Parameters<
+    typeof newVariant
+  >[1];
+  const module = await newQuickJSWASMModuleFromVariant(newVariant(variant, options));
+  return new GuestModule(module, memory, memoryMb);
+}
+
+/** One QuickJS WebAssembly instance and the runs on it (one at a time). */
+export class GuestModule {
+  /** False once a run hit a limit or the instance failed: make a new one. */
+  healthy = true;
+
+  constructor(
+    private readonly module: QuickJSWASMModule,
+    private readonly memory: WasmMemory,
+    /** The largest `memoryMb` this instance's heap cap allows. */
+    readonly memoryMb: number,
+  ) {}
+
+  /** Bytes the WebAssembly heap holds now. */
+  heapBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /**
+   * Starts a run. Events and the outcome go to `sink`, synchronously from
+   * this call and from later `deliver` calls. `cancelled()` is polled in the
+   * interrupt handler.
+   */
+  start(job: GuestJob, sink: GuestSink, cancelled: () => boolean): GuestRun {
+    let fresh = this.spare;
+    this.spare = undefined;
+    if (fresh !== undefined && fresh.prelude !== job.prelude) {
+      disposeFresh(fresh);
+      fresh = undefined;
+    }
+    const run = new GuestRun(job, sink, cancelled, (tainted) => {
+      if (tainted || this.heapBytes() > RETIRE_HEAP_BYTES) this.healthy = false;
+    });
+    try {
+      run.begin(fresh ?? this.freshContext(job.prelude));
+    } catch (e) {
+      run.crashed(e);
+    }
+    return run;
+  }
+
+  /**
+   * Prepares the next run's runtime and context (the prelude evaluated) ahead
+   * of time: compiling the prelude is most of a run's fixed cost, and doing it
+   * while idle takes it off the next run's path. Each context still serves
+   * exactly one run.
+   */
+  prewarm(prelude: string): void {
+    if (!this.healthy || this.spare !== undefined) return;
+    try {
+      this.spare = this.freshContext(prelude);
+    } catch {
+      this.healthy = false;
+    }
+  }
+
+  /** Drops the prepared context (before the module is thrown away). */
+  dispose(): void {
+    const s = this.spare;
+    this.spare = undefined;
+    if (s !== undefined) disposeFresh(s);
+  }
+
+  private spare: FreshContext | undefined;
+
+  /** A new runtime and context with the prelude evaluated. Throws when the prelude fails. */
+  private freshContext(prelude: string): FreshContext {
+    const rt = this.module.newRuntime();
+    try {
+      rt.setMemoryLimit(this.memoryMb * MB);
+      rt.setMaxStackSize(GUEST_STACK_BYTES);
+      const ctx = rt.newContext({ intrinsics: INTRINSICS });
+      const fresh = { rt, ctx, prelude };
+      if (prelude !== "") {
+        const r = ctx.evalCode(prelude, "prelude.js");
+        if (r.error) {
+          const message = describeHandle(ctx, r.error);
+          r.error.dispose();
+          disposeFresh(fresh);
+          throw new Error(`the prelude failed: ${message}`);
+        }
+        r.value.dispose();
+      }
+      return fresh;
+    } catch (e) {
+      if (rt.alive) rt.dispose();
+      throw e;
+    }
+  }
+}
+
+/** A runtime and context that no run has used yet. */
+interface FreshContext {
+  readonly rt: QuickJSRuntime;
+  readonly ctx: QuickJSContext;
+  readonly prelude: string;
+}
+
+function disposeFresh(f: FreshContext): void {
+  try {
+    if (f.ctx.alive) f.ctx.dispose();
+    if (f.rt.alive) f.rt.dispose();
+  } catch {
+    // Only reachable on a damaged instance, which is retired anyway.
+  }
+}
+
+function describeHandle(ctx: QuickJSContext | undefined, h: QuickJSHandle): string {
+  try {
+    const v: unknown = ctx?.dump(h);
+    if (v !== null && typeof v === "object" && "message" in v) return String(v.message);
+    return String(v);
+  } catch (e) {
+    return errorMessage(e);
+  }
+}
+
+/** One run: a fresh runtime and context, disposed when it ends. */
+export class GuestRun {
+  private rt: QuickJSRuntime | undefined;
+  private ctx: QuickJSContext | undefined;
+  private result: QuickJSHandle | undefined;
+  private readonly pending = new Map<number, QuickJSDeferredPromise>();
+  private outbox: GuestEvent[] = [];
+  private nextSeq = 0;
+  private interrupted: "timeout" | "cancel" | undefined;
+  private finished = false;
+
+  constructor(
+    private readonly job: GuestJob,
+    private readonly sink: GuestSink,
+    private readonly cancelled: () => boolean,
+    private readonly onEnd: (tainted: boolean) => void,
+  ) {}
+
+  /** True once the outcome was sent. */
+  get ended(): boolean {
+    return this.finished;
+  }
+
+  /** Takes a fresh context, sets the limits and globals, evaluates the program, and runs until it waits. */
+  begin(fresh: FreshContext): void {
+    try {
+      const { rt, ctx } = fresh;
+      this.rt = rt;
+      this.ctx = ctx;
+      rt.setMemoryLimit(this.job.memoryMb * MB);
+      const deadline = this.job.deadline;
+      rt.setInterruptHandler(() => {
+        if (this.cancelled()) this.interrupted = "cancel";
+        else if (Date.now() >= deadline) this.interrupted = "timeout";
+        return this.interrupted !== undefined;
+      });
+      this.defineGlobals(ctx);
+      const program = ctx.evalCode(this.job.code, "composition.js");
+      if (program.error) {
+        const message = this.describe(program.error);
+        program.error.dispose();
+        this.end(this.failure(message), true);
+        return;
+      }
+      this.result = program.value;
+      this.pump();
+    } catch (e) {
+      this.crashed(e);
+    }
+  }
+
+  /** Ends the run after the sandbox itself failed. */
+  crashed(e: unknown): void {
+    const o = this.failure(errorMessage(e));
+    this.end(o.type === "crash" ? { type: "crash", message: errorMessage(e) } : o, true);
+  }
+
+  /** Resolves host calls with their envelopes and runs the guest until it waits again. */
+  deliver(results: readonly (readonly [number, string])[]): void {
+    if (this.finished) return;
+    const ctx = this.ctx;
+    if (ctx === undefined) return;
+    try {
+      for (const [seq, envelope] of results) {
+        const d = this.pending.get(seq);
+        if (d === undefined) continue;
+        this.pending.delete(seq);
+        const s = ctx.newString(envelope);
+        d.resolve(s);
+        s.dispose();
+        d.dispose();
+      }
+      this.pump();
+    } catch (e) {
+      this.end(this.failure(errorMessage(e)), true);
+    }
+  }
+
+  /** Stops the run now (between slices; the interrupt handler stops a running one). */
+  cancel(): void {
+    if (!this.finished) this.end({ type: "cancelled" }, false);
+  }
+
+  private defineGlobals(ctx: QuickJSContext): void {
+    const host = ctx.newObject();
+    const call = ctx.newFunction("call", (fnH, argsH, lineH) => {
+      // Never throws into the guest: a bad request becomes an error envelope.
+      const d = ctx.newPromise();
+      const seq = this.nextSeq++;
+      try {
+        const fn = ctx.getString(fnH);
+        const argsJson = ctx.getString(argsH);
+        const line = ctx.getNumber(lineH);
+        this.pending.set(seq, d);
+        this.outbox.push({ type: "call", seq, fn, argsJson, line });
+      } catch (e) {
+        const s = ctx.newString(errorEnvelope("handler", `bad host call: ${errorMessage(e)}`));
+        d.resolve(s);
+        s.dispose();
+      }
+      // The library disposes the returned handle after the call; the resolvers stay with `pending`.
+      return d.handle;
+    });
+    const print = ctx.newFunction("print", (textH, lineH) => {
+      try {
+        this.outbox.push({ type: "print", text: ctx.getString(textH), line: ctx.getNumber(lineH) });
+      } catch {
+        // A print that cannot be read is dropped; the guest never sees a host error.
+      }
+    });
+    ctx.setProp(host, "call", call);
+    ctx.setProp(host, "print", print);
+    call.dispose();
+    print.dispose();
+    ctx.setProp(ctx.global, "__pw_host", host);
+    host.dispose();
+    const inputs = ctx.newString(this.job.inputsJson);
+    ctx.setProp(ctx.global, "__pw_inputs", inputs);
+    inputs.dispose();
+    const steps = ctx.newNumber(this.job.maxSteps);
+    ctx.setProp(ctx.global, "__pw_max_steps", steps);
+    steps.dispose();
+  }
+
+  /** Runs pending jobs, sends events, and ends the run when the program's promise settled. */
+  private pump(): void {
+    const rt = this.rt;
+    const ctx = this.ctx;
+    const result = this.result;
+    if (rt === undefined || ctx === undefined || result === undefined) return;
+    for (;;) {
+      const jobs = rt.executePendingJobs();
+      if (jobs.error) {
+        const message = this.describe(jobs.error);
+        jobs.error.dispose();
+        this.flush();
+        this.end(this.failure(message), true);
+        return;
+      }
+      if (jobs.value === 0) break;
+    }
+    this.flush();
+    if (this.interrupted !== undefined) {
+      this.end(this.failure("interrupted"), true);
+      return;
+    }
+    const state = ctx.getPromiseState(result);
+    switch (state.type) {
+      case "pending":
+        if (this.pending.size === 0) {
+          this.end(this.failure("the program stopped without a result"), true);
+        }
+        return;
+      case "fulfilled": {
+        const value = state.value;
+        const json = ctx.typeof(value) === "string" ? ctx.getString(value) : undefined;
+        value.dispose();
+        if (json === undefined) this.end({ type: "crash", message: "the program did not produce an envelope" }, true);
+        else this.end({ type: "envelope", json }, envelopeHitLimit(json));
+        return;
+      }
+      case "rejected": {
+        const message = this.describe(state.error);
+        state.error.dispose();
+        this.end(this.failure(message), true);
+        return;
+      }
+    }
+  }
+
+  private flush(): void {
+    if (this.outbox.length === 0) return;
+    const events = this.outbox;
+    this.outbox = [];
+    this.sink.events(events);
+  }
+
+  /** The outcome of a guest exception that escaped the prelude's own handling. */
+  private failure(message: string): GuestOutcome {
+    if (this.interrupted === "cancel") return { type: "cancelled" };
+    if (this.interrupted === "timeout" || /interrupted/i.test(message)) {
+      return { type: "envelope", json: errorEnvelope("timeout", "the run exceeded its time limit") };
+    }
+    if (/out of memory|allocation|invalid (string|array) length|string too long/i.test(message)) {
+      return { type: "envelope", json: errorEnvelope("memory", "the run exceeded its memory limit") };
+    }
+    if (/stack/i.test(message)) {
+      return { type: "envelope", json: errorEnvelope("memory", "stack overflow (data nested too deeply)") };
+    }
+    return { type: "crash", message };
+  }
+
+  private describe(h: QuickJSHandle): string {
+    return describeHandle(this.ctx, h);
+  }
+
+  /** Sends the outcome and disposes everything, each handle exactly once. */
+  private end(outcome: GuestOutcome, limitOrFailure: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    let tainted = limitOrFailure || this.interrupted !== undefined;
+    const dispose = (f: () => void): void => {
+      try {
+        f();
+      } catch {
+        // A dispose that fails means the instance is damaged: retire it.
+        tainted = true;
+      }
+    };
+    for (const d of this.pending.values()) dispose(() => d.dispose());
+    this.pending.clear();
+    const result = this.result;
+    this.result = undefined;
+    if (result !== undefined) dispose(() => result.dispose());
+    const ctx = this.ctx;
+    this.ctx = undefined;
+    if (ctx !== undefined) dispose(() => ctx.dispose());
+    const rt = this.rt;
+    this.rt = undefined;
+    if (rt !== undefined) dispose(() => rt.dispose());
+    this.onEnd(tainted);
+    this.sink.done(outcome);
+  }
+}
+
+/** True when an envelope reports a resource limit (the instance is retired after it). */
+function envelopeHitLimit(json: string): boolean {
+  if (!json.startsWith('{"err"')) return false;
+  return /"kind":"(memory|timeout)"/.test(json);
+}
+
+/** The message of anything thrown. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
