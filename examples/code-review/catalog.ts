@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/require-await -- handlers stand in for remote calls, which a catalog declares async */
+ 
 /**
  * The code-review catalog: list the files a pull request changes, review each
  * one, summarize the reviews and post one comment. Reviewing a file is the

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/require-await -- handlers stand in for remote calls, which a catalog declares async */
+ 
 /**
  * The email-assistant catalog: a CaMeL-style prompt-injection example. The
  * assistant reads the inbox (untrusted text written by anyone who can send

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/require-await -- handlers stand in for remote calls, which a catalog declares async */
+ 
 /**
  * The accounts-payable catalog: find the invoice a person asked to pay,
  * verify it against the purchase order, and pay it. Paying is irreversible.

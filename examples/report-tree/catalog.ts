@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/require-await -- handlers stand in for remote calls, which a catalog declares async */
+ 
 /**
  * The report catalog: research a question, write a section from the notes,
  * combine the sections into a report with a recommendation, publish it. A

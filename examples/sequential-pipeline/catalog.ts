@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/require-await -- handlers stand in for remote calls, which a catalog declares async */
+ 
 /**
  * The monthly-sales pipeline: fetch a dataset, clean it, analyze it, publish
  * the analysis. Each step is a subtask; the composition is a straight line, so
