@@ -187,17 +187,24 @@ export function variableFlow(binding: Binding, cfg: Cfg, tree: TreeIndex): Varia
     for (let l = tree.loopOf[node] ?? -1; l >= 0; l = tree.loopOf[l] ?? -1) if (l === loop) return true;
     return false;
   };
-  const blockOfName = new Map<number, { b: number; pos: number }>();
+  // Block and element position of each write, by target `Name` id (-1: none).
+  const writeBlock = new Int32Array(tree.nodes.length).fill(-1);
+  const writePos = new Int32Array(tree.nodes.length);
   for (const [k, list] of events) {
     const b = Math.floor(k / nv);
     for (let i = 0; i < list.length; i += 3)
-      if (list[i + 2] === WRITE) blockOfName.set(list[i + 1] ?? 0, { b, pos: list[i] ?? 0 });
+      if (list[i + 2] === WRITE) {
+        const id = list[i + 1] ?? 0;
+        writeBlock[id] = b;
+        writePos[id] = list[i] ?? 0;
+      }
   }
   const lastIterationReads: LastIterationRead[] = [];
   const consider = (defId: number, loop: number): void => {
     const v = res[defId] ?? -1;
-    const at = blockOfName.get(defId);
-    if (v < 0 || v >= nv || loop < 0 || at === undefined || tree.hasBreak[loop] === 1) return;
+    const atB = writeBlock[defId] ?? -1;
+    if (v < 0 || v >= nv || loop < 0 || atB < 0 || tree.hasBreak[loop] === 1) return;
+    const at = { b: atB, pos: writePos[defId] ?? 0 };
     const variable = binding.variables[v];
     if (variable === undefined || !variable.reads.some((r) => !inside(r.id, loop))) return;
     let best = -1;

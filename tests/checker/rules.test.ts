@@ -269,7 +269,16 @@ ruleTable("shape", {
 
 ruleTable("shape", {
   policy: { shape: "tree" },
-  valid: [`a = summarize(query)\nprint(summarize(a))\n`, `print(summarize(summarize(query)))\n`],
+  valid: [
+    `a = summarize(query)\nprint(summarize(a))\n`,
+    `print(summarize(summarize(query)))\n`,
+    // One read per arm of an if/else: one consumption on every run.
+    `a = summarize(query)\nif query:\n    print(summarize(a))\nelse:\n    print(a)\n`,
+    `a = summarize(query)\nprint(summarize(a) if query else a)\n`,
+    // A new call's result in the same variable is a new value.
+    `a = summarize(query)\nprint(a)\na = summarize(query)\nprint(a)\n`,
+    `a = summarize(query)\nif query:\n    print(a)\n    return 1\nprint(a)\n`,
+  ],
   invalid: [
     {
       code: `a = summarize(query)\nprint(summarize(a))\nprint(a)\n`,
@@ -278,6 +287,15 @@ ruleTable("shape", {
       message: "used more than once",
     },
     { code: `a = summarize(query)\nfor u in users:\n    print(a + u)\n`, line: 3, column: 11 },
+    {
+      code: `a = summarize(query)\nif query:\n    print(a)\nprint(a)\n`,
+      line: 4,
+      column: 7,
+      message: "used more than once",
+    },
+    { code: `a = summarize(query)\nprint(a + a)\n`, line: 2, column: 11 },
+    { code: `a = summarize(query)\nprint([a for u in users])\n`, line: 2, column: 8 },
+    { code: `a = summarize(query)\nif a:\n    print(1)\nelse:\n    print(a)\n`, line: 5, column: 11 },
   ],
 });
 

@@ -203,12 +203,11 @@ describe.each(OWN)("examples/%s is complete", (name) => {
   });
 });
 
-describe("known checker discrepancies in the examples", () => {
-  // shape `tree` counts reads syntactically: a result read once in each arm
-  // of an `if`/`else` is consumed once on every run, yet it is reported as
-  // "used more than once". contract.md defines `tree` as "a catalog result
-  // consumed more than once"; here it never is.
-  it.fails("report-tree: a result read once in each branch of an if/else is not a shape violation", async () => {
+describe("shape `tree` counts consumptions per run", () => {
+  // A result read once in each arm of an `if`/`else` is consumed once on
+  // every run: contract.md's `tree` forbids "a catalog result consumed more
+  // than once", which never happens here.
+  it("report-tree: a result read once in each branch of an if/else is not a shape violation", async () => {
     const { catalog, policy } = await loadExample("report-tree");
     const source = [
       'notes = research(topic, "Who would buy this?")',

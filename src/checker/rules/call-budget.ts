@@ -28,6 +28,8 @@ interface State {
   readonly sites: readonly Call[];
   readonly weight: (c: Call) => number;
   readonly fn: string | undefined;
+  /** Point at every other contributing site (per-function and effect-class budgets). */
+  readonly siteNotes: boolean;
 }
 
 function detect(facts: Facts): State[] {
@@ -48,6 +50,7 @@ function detect(facts: Facts): State[] {
       sites: bounds.sitesByFunction.get(fn) ?? [],
       weight: () => 1,
       fn,
+      siteNotes: true,
     });
   }
   for (const [key, budget] of policy.budgets.effects) {
@@ -60,6 +63,7 @@ function detect(facts: Facts): State[] {
       sites: catalogCalls.filter((c) => fnOf(c).effect === cls),
       weight: () => 1,
       fn: undefined,
+      siteNotes: true,
     });
   }
   if (policy.budgets.all !== undefined) {
@@ -71,6 +75,7 @@ function detect(facts: Facts): State[] {
       sites: catalogCalls,
       weight: () => 1,
       fn: undefined,
+      siteNotes: false,
     });
   }
   if (policy.budgets.cost !== undefined) {
@@ -82,6 +87,7 @@ function detect(facts: Facts): State[] {
       sites: catalogCalls,
       weight: (c) => fnOf(c).cost,
       fn: undefined,
+      siteNotes: false,
     });
   }
   return out.filter((s) => s.count.max > s.budget.max || (s.budget.min !== undefined && s.count.min < s.budget.min));
@@ -125,10 +131,57 @@ function formulaText(c: State["count"]): string {
   return ` (${c.formula} ≤ ${c.numeric} = ${numText(c.max)})`;
 }
 
+const MAX_SITE_NOTES = 5;
+
+/** Notes at the other sites that add to an exceeded maximum ("also called here, up to 8 times"). */
+function otherSiteNotes(facts: Facts, s: State, main: Call | undefined): Note[] {
+  const notes: Note[] = [];
+  let left = 0;
+  for (const c of s.sites) {
+    if (c === main) continue;
+    const max = facts.bounds.siteBound[c.id]?.max ?? 0;
+    const w = s.weight(c);
+    if (max === 0 || w === 0) continue;
+    if (notes.length >= MAX_SITE_NOTES) {
+      left++;
+      continue;
+    }
+    const t = facts.types.callTarget[c.id];
+    const fn = t?.kind === "catalog" ? t.fn.name : "";
+    const who = s.fn !== undefined ? "also called here" : `\`${fn}\` is also called here`;
+    notes.push({ message: `${who}, ${numTimes(max)}`, span: c.span });
+  }
+  if (left > 0) notes.push({ message: `and at ${left} more ${left === 1 ? "site" : "sites"}` });
+  return notes;
+}
+
+/** "review_file: 16 calls × 5 + summarize: 1 call × 2 + post_comment: 1", largest share first. */
+function costBreakdown(facts: Facts, s: State): string {
+  const calls = new Map<string, { max: number; cost: number }>();
+  for (const c of s.sites) {
+    const t = facts.types.callTarget[c.id];
+    if (t?.kind !== "catalog" || t.fn.cost === 0) continue;
+    const max = facts.bounds.functions.get(t.fn.name)?.max ?? 0;
+    if (max > 0) calls.set(t.fn.name, { max, cost: t.fn.cost });
+  }
+  const terms = [...calls]
+    .map(([fn, x]) => ({ fn, ...x, total: x.max * x.cost }))
+    .sort((a, b) => b.total - a.total || (a.fn < b.fn ? -1 : 1));
+  const text = terms.slice(0, 4).map((x) => {
+    const n = `${x.max} ${x.max === 1 ? "call" : "calls"}`;
+    return x.cost === 1 ? `${x.fn}: ${n}` : `${x.fn}: ${n} × ${x.cost}`;
+  });
+  if (terms.length > 4) text.push("…");
+  return text.join(" + ");
+}
+
 function report(facts: Facts, s: State): Diagnostic {
   const site = mainSite(facts, s);
   const span = site?.span ?? fallbackSpan(facts);
   const notes = loopNotes(facts, site);
+  // A finite excess of a function or effect class: point at every other site that adds to it.
+  if (s.siteNotes && s.count.max > s.budget.max && s.count.max !== Infinity)
+    notes.push(...otherSiteNotes(facts, s, site));
   const quantity = (k: number): string => (s.verb === "cost" ? String(k) : times(k));
   if (s.count.max > s.budget.max) {
     if (s.count.max === Infinity) {
@@ -148,7 +201,7 @@ function report(facts: Facts, s: State): Diagnostic {
     return diagnostic("call-budget", {
       message:
         s.verb === "cost"
-          ? `${s.subject} may reach ${s.count.max}; the policy allows ${s.budget.max}`
+          ? `${s.subject} may reach ${s.count.max} (${costBreakdown(facts, s)}); the policy allows ${s.budget.max}`
           : `${s.subject} may be ${s.verb} up to ${quantity(s.count.max)}${formulaText(s.count)}; the policy allows ${s.budget.max}`,
       span,
       notes,

@@ -8,9 +8,10 @@
 import { RULES } from "../../diagnostics/codes.js";
 import type { Diagnostic, Note } from "../../diagnostics/diagnostic.js";
 import { diagnostic } from "../../diagnostics/diagnostic.js";
-import type { Call, Expr } from "../../syntax/ast.js";
+import type { Call, Expr, Name, Node } from "../../syntax/ast.js";
 import type { Facts } from "../facts.js";
 import { headerSpan, lineOf, sourceName } from "../messages.js";
+import { forEachChild } from "../tree.js";
 import { subjectOf, targetedArgs } from "./flow-common.js";
 import type { Rule } from "./rule.js";
 
@@ -105,6 +106,85 @@ function controlNotes(facts: Facts, call: Call, source: number): Note[] {
   return notes;
 }
 
+/** "`read_email`'s result" / "the input `x`". */
+function resultPhrase(facts: Facts, source: number): string {
+  const src = facts.origins.sources[source];
+  if (src === undefined) return "it";
+  return src.kind === "call" ? `\`${src.fn}\`'s result` : `the input \`${src.name}\``;
+}
+
+/** True when the test of `if` / iterable of `for` `id` carries `source`. */
+function testCarries(facts: Facts, id: number, source: number): boolean {
+  const { tree, origins } = facts;
+  const node = tree.nodes[id];
+  const t = node?.kind === "If" ? node.test.id : node?.kind === "For" ? node.iter.id : -1;
+  if (t < 0) return false;
+  return origins.sets.has(origins.sets.union(origins.data[t] ?? 0, origins.control[t] ?? 0), source);
+}
+
+/**
+ * Why a value depends on `source` by control: the assignments of the
+ * variables it reads that sit under an `if` (or in a loop) whose test
+ * carries `source`, followed back through plain assignments. Each yields a
+ * note at the `if` header and one at the assignment.
+ */
+function valueControlNotes(facts: Facts, e: Expr, source: number, limit = 4): Note[] {
+  const { tree, origins, binding } = facts;
+  const notes: Note[] = [];
+  const seenVars = new Set<number>();
+  const work: Node[] = [e];
+  while (work.length > 0 && notes.length < limit) {
+    const x = work.pop();
+    if (x === undefined) continue;
+    const names: Name[] = [];
+    const collect = (n: Node): void => {
+      if (n.kind === "Name") names.push(n);
+      forEachChild(n, collect);
+    };
+    collect(x);
+    for (const name of names) {
+      const v = binding.resolution[name.id] ?? -1;
+      const variable = binding.variables[v];
+      if (variable === undefined || variable.comprehension !== undefined || seenVars.has(v)) continue;
+      seenVars.add(v);
+      for (const d of variable.defs) {
+        if (notes.length >= limit) break;
+        if (!origins.sets.has(origins.control[d.id] ?? 0, source)) continue;
+        const stmtId = tree.stmtOf[d.id] ?? -1;
+        const stmt = tree.nodes[stmtId];
+        if (stmt === undefined) continue;
+        let under: Node | undefined;
+        for (let c = tree.controlOf[stmtId] ?? -1; c >= 0; c = tree.controlOf[c] ?? -1) {
+          if (testCarries(facts, c, source)) {
+            under = tree.nodes[c];
+            break;
+          }
+        }
+        if (under?.kind === "If") {
+          notes.push({
+            message: `\`${variable.name}\` is chosen under this \`if\` (line ${lineOf(under)}), whose test reads ${resultPhrase(facts, source)}`,
+            span: headerSpan(under),
+          });
+          notes.push({
+            message: `\`${variable.name}\` is assigned here, under the \`if\` at line ${lineOf(under)}`,
+            span: stmt.span,
+          });
+        } else if (under?.kind === "For" && stmt.id !== under.id) {
+          notes.push({
+            message: `\`${variable.name}\` is assigned inside this loop (line ${lineOf(under)}), whose collection comes from ${resultPhrase(facts, source)}`,
+            span: headerSpan(under),
+          });
+          notes.push({ message: `\`${variable.name}\` is assigned here, inside the loop`, span: stmt.span });
+        } else if (stmt.kind === "Assign" || stmt.kind === "AugAssign") {
+          // The assigned value itself carries the dependence: follow it back.
+          work.push(stmt.value);
+        }
+      }
+    }
+  }
+  return notes;
+}
+
 function report(facts: Facts, s: State): Diagnostic {
   const src = facts.origins.sources[s.source];
   const name = src === undefined ? "" : sourceName(src);
@@ -117,7 +197,8 @@ function report(facts: Facts, s: State): Diagnostic {
   if (s.byData) {
     notes.push(srcNode !== undefined ? { message: srcNote, span: srcNode.span } : { message: srcNote });
   } else {
-    notes.push(...controlNotes(facts, s.call, s.source));
+    const valueNotes = s.expr !== undefined ? valueControlNotes(facts, s.expr, s.source) : [];
+    notes.push(...(valueNotes.length > 0 ? valueNotes : controlNotes(facts, s.call, s.source)));
     const m =
       src?.kind === "call" ? `the test depends on this \`${name}\` call` : `the test depends on the input \`${name}\``;
     notes.push(srcNode !== undefined ? { message: m, span: srcNode.span } : { message: m });
@@ -135,7 +216,9 @@ function report(facts: Facts, s: State): Diagnostic {
     notes,
     help: s.byData
       ? `do not pass data from \`${name}\` to \`${fnName}\`; take ${subject} from a trusted source`
-      : `do not decide whether or how to call \`${fnName}\` from \`${name}\`'s output`,
+      : s.expr !== undefined
+        ? `do not let \`${name}\`'s output choose ${subject}; take it from a trusted source on every path`
+        : `do not decide whether or how to call \`${fnName}\` from \`${name}\`'s output`,
   });
 }
 

@@ -36,6 +36,23 @@ function detect(facts: Facts): State[] {
   return out;
 }
 
+/**
+ * An example call with a value from `source` in the argument's own slot:
+ * positional when it is the first parameter, by keyword otherwise
+ * (`send_money(recipient=list_invoices(…))`). An input is passed as is.
+ */
+function example(facts: Facts, arg: FlowArg, source: string): string {
+  const target = facts.types.callTarget[arg.call.id];
+  const fnName = target?.kind === "catalog" ? target.fn.name : "…";
+  const value = facts.catalog.inputs.has(source) ? source : `${source}(…)`;
+  const first = target?.kind === "catalog" ? target.fn.params[0]?.name : undefined;
+  if (first === arg.param) {
+    const more = target?.kind === "catalog" && target.fn.params.length > 1 ? ", …" : "";
+    return `${fnName}(${value}${more})`;
+  }
+  return `${fnName}(…, ${arg.param}=${value})`;
+}
+
 function report(facts: Facts, s: State): Diagnostic {
   const { arg } = s;
   const fn = facts.types.callTarget[arg.call.id];
@@ -48,7 +65,7 @@ function report(facts: Facts, s: State): Diagnostic {
     message: `argument \`${arg.param}\` of \`${fnName}\` does not derive from ${orList(s.from)}`,
     span: arg.expr.span,
     notes,
-    help: `pass a value computed by ${orList(s.from)}, e.g. \`${fnName}(${s.from[0] ?? "…"}(…))\``,
+    help: `pass a value computed by ${orList(s.from)}, e.g. \`${example(facts, arg, s.from[0] ?? "…")}\``,
   });
 }
 
