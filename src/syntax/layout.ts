@@ -19,13 +19,15 @@
  *
  * All state lives in one `Layout` object per call.
  */
-import type { IToken, TokenType } from "chevrotain";
+import { tokenMatcher, type IToken, type TokenType } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { forbiddenKeyword, reservedName, syntaxError, unsupportedOperator, FORBIDDEN_KEYWORDS } from "./messages.js";
 import type { PositionFinder } from "./positions.js";
 import {
+  BinaryOperator,
   Colon,
   Dedent,
+  Dot,
   Else,
   EqEq,
   FStringEnd,
@@ -58,6 +60,14 @@ import {
 
 /** Deepest nesting of brackets, blocks and prefix operators a statement may have. */
 export const MAX_NESTING = 100;
+
+/**
+ * Most operators, `.`, calls and subscripts one logical line may chain. Each
+ * one deepens the expression tree by a level (`1 + 1 + …` is left-nested), so
+ * without a cap a long enough line would overflow the stack of every later
+ * pass. CPython rejects such lines too.
+ */
+export const MAX_CHAIN = 1000;
 
 /** A parser token; `payload` holds a decoded string value. */
 export interface LayoutToken extends IToken {
@@ -139,6 +149,7 @@ class Layout {
   private skipElseIndent = -1;
   private prevWasString = false;
   private unaryRun = 0;
+  private chainOps = 0;
   private elseCount = 0;
   private tooDeepReported = false;
 
@@ -216,6 +227,7 @@ class Layout {
     this.lastSignificant = undefined;
     this.prevWasString = false;
     this.unaryRun = 0;
+    this.chainOps = 0;
     this.elseCount = 0;
     this.tooDeepReported = false;
     for (let k = this.lineStart; k < start; k++) {
@@ -291,13 +303,13 @@ class Layout {
       this.dropAt = makeToken(Skipped, t.image, t.startOffset, t.startOffset + t.image.length);
   }
 
-  private tooDeep(t: IToken): void {
+  private tooDeep(t: IToken, what = `nesting too deep (more than ${MAX_NESTING} levels)`): void {
     if (!this.tooDeepReported) {
       this.tooDeepReported = true;
       this.report(
         syntaxError(
           this.pos.span(t.startOffset, t.startOffset + t.image.length),
-          `nesting too deep (more than ${MAX_NESTING} levels)`,
+          what,
           "split the expression or the blocks into steps with names",
         ),
       );
@@ -406,6 +418,14 @@ class Layout {
         out.push(makeToken(type, t.image, start, end));
     }
     this.prevWasString = isString;
+    const pushed = out[out.length - 1];
+    if (
+      pushed !== undefined &&
+      pushed.startOffset === start &&
+      (tokenMatcher(pushed, BinaryOperator) || type === Dot || type === LParen || type === LBracket) &&
+      ++this.chainOps > MAX_CHAIN
+    )
+      this.tooDeep(t, `expression too long (more than ${MAX_CHAIN} operators, calls and subscripts in one statement)`);
     if (isPrefix) {
       if (++this.unaryRun > MAX_NESTING) this.tooDeep(t);
     } else this.unaryRun = 0;

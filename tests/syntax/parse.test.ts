@@ -317,9 +317,21 @@ describe("hostile input never crashes", () => {
     expect(r.module.body.length).toBe(Math.ceil(2_000_000 / chunk.length));
   });
 
-  it("long operator and attribute chains", () => {
-    expect(parse("x = " + Array.from({ length: 5_000 }, (_, i) => `a${i}`).join(" + ") + "\n").diagnostics).toEqual([]);
-    expect(parse("x = a" + ".b".repeat(5_000) + "\n").diagnostics).toEqual([]);
+  it("operator and attribute chains: 1,000 parse, 1,001 is a syntax error at the 1,001st", () => {
+    const terms = (n: number) => Array.from({ length: n }, (_, i) => `a${i}`).join(" + ");
+    expect(parse("x = " + terms(1_001) + "\n").diagnostics).toEqual([]);
+    expect(parse("x = a" + ".b".repeat(1_000) + "\n").diagnostics).toEqual([]);
+    const tooLong = parse("x = " + terms(1_002) + "\n").diagnostics;
+    expect(tooLong.map((d) => [d.rule, d.span.start.line, d.span.start.column])).toEqual([
+      ["syntax", 1, 5 + terms(1_001).length + 1],
+    ]);
+    expect(tooLong[0]?.message).toContain("expression too long");
+    expect(parse("x = a" + ".b".repeat(1_001) + "\n").diagnostics[0]?.message).toContain("expression too long");
+  });
+
+  it("a 100,000-term chain is one syntax error, not a stack overflow in a later pass", () => {
+    const r = parse("x = " + "1 + ".repeat(100_000) + "1\n");
+    expect(r.diagnostics.map((d) => d.rule)).toEqual(["syntax"]);
   });
 });
 
