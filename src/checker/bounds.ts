@@ -184,6 +184,34 @@ export function computeBounds(tree: TreeIndex, binding: Binding, types: TypeFact
     );
   };
 
+  /**
+   * `range(start, stop[, step])`: Python's length `ceil((stop - start) / step)`
+   * (at least 0), from a constant `start` and `step` and the interval of
+   * `stop`. A start or step that is not a constant leaves it unbounded: a
+   * negative start would make it longer than `stop`.
+   */
+  const rangeSize = (call: Expr, a0: Expr, a1: Expr, a2: Expr | undefined): Size => {
+    const lo = constNumber(a0);
+    const step = a2 === undefined ? 1 : constNumber(a2);
+    const text = printExpr(call);
+    if (lo === undefined || step === undefined || step === 0) {
+      return unbounded(
+        `|${text}|`,
+        `\`${text}\` has no known bound: its start or step is not a constant`,
+        "use `range` with a constant start and step",
+      );
+    }
+    const stop = constNumber(a1);
+    const stopSize = stop === undefined ? numberRange(a1) : exact(stop, String(stop));
+    const count = (hi: number): number => Math.max(0, Math.ceil((hi - lo) / step));
+    // The length grows with `stop` for a positive step and shrinks for a negative one.
+    const [min, max] =
+      step > 0 ? [count(stopSize.min), count(stopSize.max)] : [count(stopSize.max), count(stopSize.min)];
+    if (max === Infinity) return { ...stopSize, min: 0 };
+    const label = min === max ? String(max) : `|${text}|`;
+    return { min, max, label, why: undefined, hint: undefined };
+  };
+
   const execCount = (node: number): Size => {
     let max = 1;
     let culprit: Size | undefined;
@@ -337,16 +365,7 @@ export function computeBounds(tree: TreeIndex, binding: Binding, types: TypeFact
             case "range": {
               if (e.args.length === 1 && a0 !== undefined) return numberRange(a0);
               const a1 = e.args[1];
-              if (a0 !== undefined && a1 !== undefined) {
-                const lo = constNumber(a0);
-                const hi = constNumber(a1);
-                if (lo !== undefined && hi !== undefined) {
-                  const k = Math.max(0, Math.ceil(hi - lo));
-                  return exact(k, String(k));
-                }
-                const up = numberRange(a1);
-                return { ...up, min: 0, label: up.label };
-              }
+              if (a0 !== undefined && a1 !== undefined) return rangeSize(e, a0, a1, e.args[2]);
               break;
             }
             case "sorted":

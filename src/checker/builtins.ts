@@ -81,7 +81,7 @@ const sameList = (args: readonly Type[]): Type => {
 export const BUILTINS: ReadonlyMap<string, Signature> = new Map(
   [
     sig("len", ["x"], 1, 1, () => NUMBER),
-    sig("range", ["start", "stop"], 1, 2, () => listOf(NUMBER)),
+    sig("range", ["start", "stop", "step"], 1, 3, () => listOf(NUMBER)),
     sig("min", ["values"], 1, Infinity, (a) => (a.length === 1 ? elementOf(first(a)) : first(a))),
     sig("max", ["values"], 1, Infinity, (a) => (a.length === 1 ? elementOf(first(a)) : first(a))),
     sig("sum", ["values", "start"], 1, 2, () => NUMBER),
