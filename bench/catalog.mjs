@@ -2,11 +2,14 @@
 // generated 30-function TypeScript catalog, cold (a fresh node process: this
 // includes loading the TypeScript parser) and warm (same process: a new
 // catalog text, parsed and mapped; and the same text again, served from the
-// content-hash cache). Run after `npm run build`:
+// content-hash cache), and a fresh process served from the on-disk catalog
+// cache (no TypeScript loaded). The cold column runs with PARTWISE_NO_CACHE=1;
+// the disk-hit column with a PARTWISE_CACHE_DIR warmed by one load.
+// Run after `npm run build`:
 //     node bench/catalog.mjs
 // PARTWISE_LIB=path/to/index.js points it at another build of the library.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -51,8 +54,10 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Cold: a fresh process imports the library and loads one catalog. */
-function cold(file, runs = 7) {
+const diskCache = mkdtempSync(join(tmpdir(), "pw-bench-catalog-cache-"));
+
+/** Cold: a fresh process imports the library and loads one catalog (`env`: on-disk cache off, or a warmed one). */
+function cold(file, env, runs = 7) {
   const script = `
     const t0 = performance.now();
     const lib = await import(${JSON.stringify(lib)});
@@ -62,7 +67,7 @@ function cold(file, runs = 7) {
     console.log(JSON.stringify({ importMs: t1 - t0, loadMs: t2 - t1 }));`;
   const rows = [];
   for (let i = 0; i < runs; i++) {
-    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env });
     if (r.status !== 0) throw new Error(r.stderr);
     rows.push(JSON.parse(r.stdout));
   }
@@ -97,15 +102,23 @@ for (const [name, file] of [
   ["generated 30 functions .ts", gen],
   ["dinner.json (MCP)", dinnerMcp],
 ]) {
-  const c = cold(file);
+  const base = { ...process.env, PARTWISE_CACHE_DIR: diskCache };
+  delete base.PARTWISE_NO_CACHE;
+  const c = cold(file, { ...base, PARTWISE_NO_CACHE: "1" });
+  cold(file, base, 1); // writes the on-disk entry
+  const d = cold(file, base);
   const w = warm(file);
-  rows.push({ catalog: name, ...c, ...w });
+  rows.push({ catalog: name, ...c, diskHitMs: d.loadMs, ...w });
 }
 const f = (x) => x.toFixed(x < 1 ? 3 : 1);
 console.log("catalog load time (median; ms)");
 console.log(
-  "| catalog | cold: import library | cold: first loadCatalog (incl. parser load) | warm: parse new text | warm: cache hit |",
+  "| catalog | cold: import library | cold: first loadCatalog (incl. parser load) | new process: on-disk cache hit | warm: parse new text | warm: in-process cache hit |",
 );
-console.log("|---|---:|---:|---:|---:|");
+console.log("|---|---:|---:|---:|---:|---:|");
 for (const r of rows)
-  console.log(`| ${r.catalog} | ${f(r.importMs)} | ${f(r.loadMs)} | ${f(r.parseMs)} | ${f(r.cachedMs)} |`);
+  console.log(
+    `| ${r.catalog} | ${f(r.importMs)} | ${f(r.loadMs)} | ${f(r.diskHitMs)} | ${f(r.parseMs)} | ${f(r.cachedMs)} |`,
+  );
+rmSync(dir, { recursive: true, force: true });
+rmSync(diskCache, { recursive: true, force: true });

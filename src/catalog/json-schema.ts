@@ -9,7 +9,7 @@
  * `UsageError` naming the file and the line of the schema.
  */
 import { UsageError } from "../errors.js";
-import { lineOfPath, type JsonPath } from "./json-source.js";
+import { jsonLineOfPath, type JsonPath } from "./json-lines.js";
 import type { Field, Type } from "./types.js";
 import { unionOf } from "./type-ops.js";
 
@@ -44,7 +44,7 @@ class SchemaMapper {
     return new UsageError(
       `${where}: ${why}`,
       this.ctx.file,
-      lineOfPath(this.ctx.text, key === undefined ? path : [...path, key], key !== undefined),
+      jsonLineOfPath(this.ctx.text, key === undefined ? path : [...path, key], key !== undefined),
       "a catalog reads JSON Schema types string, number, integer, boolean, null, array, object, enum, const, anyOf, oneOf and local $ref",
     );
   }
@@ -138,7 +138,7 @@ class SchemaMapper {
         throw new UsageError(
           `${where}: JSON Schema type \`${JSON.stringify(type)}\` cannot be used in a catalog`,
           this.ctx.file,
-          lineOfPath(this.ctx.text, typePath),
+          jsonLineOfPath(this.ctx.text, typePath),
           "use string, number, integer, boolean, null, array or object",
         );
     }

@@ -6,13 +6,24 @@
  * happens once; `check` then reads the frozen Maps.
  *
  * ts-morph (the TypeScript parser) is loaded only when the first TypeScript
- * catalog is read, never when this module is imported.
+ * catalog is read, never when this module is imported. `loadCatalog` also
+ * keeps TypeScript catalogs in an on-disk cache (`catalog-disk-cache.ts`,
+ * location in `cache-dir.ts`; `PARTWISE_NO_CACHE=1` turns it off), so a new
+ * process reading a catalog it has read before does not load TypeScript at all.
  */
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { makeCatalog, sha256 } from "./build.js";
+import {
+  catalogCacheDir,
+  contentHash,
+  readCachedCatalog,
+  writeCachedCatalog,
+  type DependencyHash,
+  type ProbedFile,
+} from "./catalog-disk-cache.js";
 import { readMcpCatalog } from "./mcp-catalog.js";
 import type { Catalog } from "./types.js";
 import { readTypeScriptCatalog, type ReadFile } from "./typescript-catalog.js";
@@ -58,7 +69,7 @@ export async function loadCatalog(path: string): Promise<Catalog> {
   } catch (err) {
     throw readError(path, err);
   }
-  return parseCatalogSource(text, path);
+  return parseCatalogSource(text, path, { diskCache: true });
 }
 
 function readError(path: string, err: unknown): UsageError {
@@ -76,6 +87,11 @@ function readError(path: string, err: unknown): UsageError {
 export interface ParseCatalogOptions {
   /** Reads files that a TypeScript catalog imports types from (absolute paths); default `fs.readFileSync`. */
   readonly readFile?: ReadFile;
+  /**
+   * Also use the on-disk cache of TypeScript catalogs (default false here;
+   * `loadCatalog` turns it on). Off whatever this says with `PARTWISE_NO_CACHE=1`.
+   */
+  readonly diskCache?: boolean;
 }
 
 const defaultReadFile: ReadFile = (file) => {
@@ -88,14 +104,14 @@ const defaultReadFile: ReadFile = (file) => {
 
 interface CacheEntry {
   readonly catalog: Catalog;
-  /** Files read besides the catalog itself (TypeScript imports), with their content hashes. */
-  readonly deps: readonly { readonly absolutePath: string; readonly hash: string }[];
+  /** Files looked at besides the catalog itself (TypeScript imports, found or not), with their content hashes. */
+  readonly deps: readonly DependencyHash[];
 }
 
 const CACHE_LIMIT = 64;
 const cache = new Map<string, CacheEntry>();
 
-/** Forgets every cached catalog. */
+/** Forgets every catalog cached in this process (the on-disk cache is kept). */
 export function clearCatalogCache(): void {
   cache.clear();
 }
@@ -112,25 +128,14 @@ export function parseCatalogSource(text: string, path: string, options: ParseCat
   const textHash = sha256(text);
   const key = `${format}\0${path}\0${resolve(path)}\0${textHash}`;
   const hit = cache.get(key);
-  if (hit !== undefined && hit.deps.every((d) => sha256(readDep(d.absolutePath) ?? "") === d.hash)) return hit.catalog;
+  if (hit !== undefined && hit.deps.every((d) => contentHash(readDep(d.absolutePath)) === d.hash)) return hit.catalog;
 
   let entry: CacheEntry;
   if (format === "mcp") {
     const { functions, inputs } = readMcpCatalog(text, path);
     entry = { catalog: makeCatalog({ path, format, hash: textHash, functions, inputs }), deps: [] };
   } else {
-    const read = readTypeScriptCatalog(typescriptModule(), text, path, readDep);
-    const deps = read.files.slice(1);
-    const hash =
-      deps.length === 0
-        ? textHash
-        : sha256(
-            [text, ...deps.map((d) => `${relative(dirname(resolve(path)), d.absolutePath)}\0${d.text}`)].join("\0"),
-          );
-    entry = {
-      catalog: makeCatalog({ path, format, hash, functions: read.functions, inputs: read.inputs }),
-      deps: deps.map((d) => ({ absolutePath: d.absolutePath, hash: sha256(d.text) })),
-    };
+    entry = readTypeScript(text, path, readDep, options.diskCache === true ? catalogCacheDir() : undefined);
   }
   if (cache.size >= CACHE_LIMIT) {
     const oldest = cache.keys().next().value;
@@ -138,4 +143,29 @@ export function parseCatalogSource(text: string, path: string, options: ParseCat
   }
   cache.set(key, entry);
   return entry.catalog;
+}
+
+/** A TypeScript catalog, from the on-disk cache in `diskDir` when it has it, else read (loading TypeScript) and stored there. */
+function readTypeScript(text: string, path: string, readDep: ReadFile, diskDir: string | undefined): CacheEntry {
+  if (diskDir !== undefined) {
+    const cached = readCachedCatalog(diskDir, path, text, readDep);
+    if (cached !== undefined) return cached;
+  }
+  // Every file the reader looks at, found or not: a file that appears later may change how an import resolves.
+  const seen = new Map<string, string | undefined>();
+  const recordingRead: ReadFile = (absolutePath) => {
+    const t = readDep(absolutePath);
+    if (!seen.has(absolutePath)) seen.set(absolutePath, t);
+    return t;
+  };
+  const read = readTypeScriptCatalog(typescriptModule(), text, path, recordingRead);
+  const deps = read.files.slice(1);
+  const hash =
+    deps.length === 0
+      ? sha256(text)
+      : sha256([text, ...deps.map((d) => `${relative(dirname(resolve(path)), d.absolutePath)}\0${d.text}`)].join("\0"));
+  const catalog = makeCatalog({ path, format: "typescript", hash, functions: read.functions, inputs: read.inputs });
+  const probed: readonly ProbedFile[] = [...seen].map(([absolutePath, t]) => ({ absolutePath, text: t }));
+  if (diskDir !== undefined) writeCachedCatalog(diskDir, path, text, probed, catalog);
+  return { catalog, deps: probed.map((p) => ({ absolutePath: p.absolutePath, hash: contentHash(p.text) })) };
 }

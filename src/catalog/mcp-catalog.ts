@@ -13,7 +13,7 @@
  */
 import { UsageError } from "../errors.js";
 import { DEFAULT_EFFECT_CLASS } from "./build.js";
-import { lineLocator, parseJson, type JsonPath } from "./json-source.js";
+import { jsonLineLocator, parseJson, type JsonPath } from "./json-lines.js";
 import { schemaToType, type SchemaContext } from "./json-schema.js";
 import { catalogNameProblem, isEffectClass } from "./names.js";
 import { canHaveItems } from "./type-ops.js";
@@ -31,7 +31,7 @@ export function readMcpCatalog(
   path: string,
 ): { readonly functions: readonly CatalogFunction[]; readonly inputs: readonly CatalogInput[] } {
   const data = parseJson(text, path, "the MCP tool list");
-  const lineOfPath = lineLocator(text);
+  const lineOfPath = jsonLineLocator(text);
   const fail = (at: JsonPath, message: string, help?: string, key = false): UsageError =>
     new UsageError(message, path, lineOfPath(at, key), help);
 

@@ -13,10 +13,13 @@
  * accepted or rejected, 3 as the composition's own failure).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { enableNodeCompileCache } from "../catalog/cache-dir.js";
 import { UsageError } from "../errors.js";
 import { registerPipelineCommands } from "../pipeline/commands.js";
 import { VERSION } from "../version.js";
 import { processOutput, type ColorFlag } from "./output.js";
+
+enableNodeCompileCache(); // Node 22+: cache compiled code of the lazily loaded commands (no-op on Node 20)
 
 const EXAMPLES = `
 Examples:
