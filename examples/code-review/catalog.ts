@@ -1,4 +1,3 @@
- 
 /**
  * The code-review catalog: list the files a pull request changes, review each
  * one, summarize the reviews and post one comment. Reviewing a file is the

@@ -1,4 +1,3 @@
- 
 /**
  * The email-assistant catalog: a CaMeL-style prompt-injection example. The
  * assistant reads the inbox (untrusted text written by anyone who can send

@@ -1,4 +1,3 @@
- 
 /**
  * The accounts-payable catalog: find the invoice a person asked to pay,
  * verify it against the purchase order, and pay it. Paying is irreversible.

@@ -1,4 +1,3 @@
- 
 /**
  * The report catalog: research a question, write a section from the notes,
  * combine the sections into a report with a recommendation, publish it. A

@@ -1,4 +1,3 @@
- 
 /**
  * The monthly-sales pipeline: fetch a dataset, clean it, analyze it, publish
  * the analysis. Each step is a subtask; the composition is a straight line, so
