@@ -16,6 +16,14 @@
  * Messages are batched both ways: the guest's calls and prints of one
  * synchronous slice go in one message, and results that settle in the same
  * turn of the event loop go back in one.
+ *
+ * Prepared contexts: after each run a worker builds the next run's runtime
+ * and context (prelude compiled) while idle, and says so (`warm`). A run
+ * goes to a warm idle worker when there is one. Runs that follow each other
+ * without a pause would otherwise wait for the compile of the worker they
+ * just left, so the first time a run finds only cold workers, one more
+ * worker is started (up to `PREPARED_WORKERS` in all) and prepares a context
+ * in parallel; back-to-back runs then alternate between prepared workers.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -31,18 +39,24 @@ import { errorEnvelope, errorMessage, type GuestEvent, type GuestJob, type Guest
 export type HostMessage =
   | { readonly type: "run"; readonly id: number; readonly job: GuestJob }
   | { readonly type: "results"; readonly id: number; readonly results: readonly (readonly [number, string])[] }
-  | { readonly type: "cancel"; readonly id: number };
+  | { readonly type: "cancel"; readonly id: number }
+  /** Prepare a context for the next run with this prelude (a worker started as a spare). */
+  | { readonly type: "prewarm"; readonly prelude: string; readonly memoryMb: number };
 
 /** Worker → host. */
 export type WorkerMessage =
   | { readonly type: "events"; readonly id: number; readonly events: readonly GuestEvent[] }
   | { readonly type: "done"; readonly id: number; readonly outcome: GuestOutcome }
-  | { readonly type: "fatal"; readonly message: string };
+  | { readonly type: "fatal"; readonly message: string }
+  /** The worker's next runtime and context are ready. */
+  | { readonly type: "warm" };
 
 /** How long a guest may ignore its cancel word before its thread is killed. */
 export const KILL_GRACE_MS = 100;
 /** Native stack of a sandbox thread: deep guest recursion stays inside QuickJS's own limit. */
 const WORKER_STACK_MB = 64;
+/** Threads started only so that a prepared context is ready for back-to-back runs. */
+const PREPARED_WORKERS = 2;
 
 /** A running guest. */
 export interface GuestSession {
@@ -59,6 +73,8 @@ interface PoolWorker {
   readonly control: Int32Array;
   session: Session | undefined;
   dead: boolean;
+  /** Idle with its next context prepared. */
+  warm: boolean;
 }
 
 let nextId = 1;
@@ -77,11 +93,29 @@ export function setSandboxThreads(n: number): void {
 export function startGuest(job: GuestJob, onEvents: (events: readonly GuestEvent[]) => void): GuestSession {
   const session = new Session(nextId++, job, onEvents);
   const assign = (w: PoolWorker): void => session.attach(w);
-  const w = idle.pop();
-  if (w !== undefined) assign(w);
-  else if (all.size < maxWorkers) assign(spawn());
+  const w = takeIdle();
+  if (w !== undefined) {
+    if (!w.warm && all.size < Math.min(PREPARED_WORKERS, maxWorkers)) {
+      // Runs are coming back to back: prepare a context on another thread for the next one.
+      const spare = spawn();
+      post(spare, { type: "prewarm", prelude: job.prelude, memoryMb: job.memoryMb });
+      release(spare);
+    }
+    assign(w);
+  } else if (all.size < maxWorkers) assign(spawn());
   else waiting.push(assign);
   return session;
+}
+
+/**
+ * An idle worker: one with a prepared context, else the one released
+ * longest ago (the closest to having prepared one; the one released last has
+ * only just begun).
+ */
+function takeIdle(): PoolWorker | undefined {
+  const i = idle.findIndex((w) => w.warm);
+  if (i >= 0) return idle.splice(i, 1)[0];
+  return idle.shift();
 }
 
 /** Starts `n` workers ahead of time (start-up is tens of milliseconds each). */
@@ -148,6 +182,7 @@ class Session implements GuestSession {
     }
     this.worker = w;
     w.session = this;
+    w.warm = false;
     w.worker.ref();
     if (this.cancelled) {
       Atomics.store(w.control, 0, this.id);
@@ -190,6 +225,9 @@ class Session implements GuestSession {
         return;
       case "fatal":
         this.hardStop(undefined, m.message);
+        return;
+      case "warm":
+        // About the worker, not the session (handled where messages arrive).
         return;
     }
   }
@@ -263,9 +301,13 @@ function spawn(): PoolWorker {
     stdout: false,
     stderr: false,
   });
-  const w: PoolWorker = { worker, control, session: undefined, dead: false };
+  const w: PoolWorker = { worker, control, session: undefined, dead: false, warm: false };
   all.add(w);
   worker.on("message", (m: WorkerMessage) => {
+    if (m.type === "warm") {
+      if (w.session === undefined) w.warm = true;
+      return;
+    }
     if (m.type !== "fatal" && w.session?.id !== m.id) return;
     w.session?.received(m);
   });

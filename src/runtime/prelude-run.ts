@@ -59,6 +59,10 @@ function settle(f, text) {
   if (f.s !== 0) return;
   var env = null;
   try { env = fromJson(String(text)); } catch (e) { env = null; }
+  settleEnv(f, env);
+}
+function settleEnv(f, env) {
+  if (f.s !== 0) return;
   if (env instanceof D && env.m.has("ok")) { f.s = 1; f.v = env.m.get("ok"); }
   else {
     var kind = "handler", msg = "the host returned a malformed response";
@@ -104,6 +108,8 @@ function issue(name, args, ln, eff) {
   if (eff) barrier = f;
   try { p = host.call(name, json, ln); } catch (e) { p = undefined; }
   var bad = '{"err":{"kind":"handler","message":"the host call failed"}}';
+  // true: the host took the call and answers through __pw_deliver.
+  if (p === true) return f;
   if (p && typeof p.then === "function") p.then(function (t) { settle(f, t); }, function () { settle(f, bad); });
   else Promise.resolve().then(function () { settle(f, bad); });
   return f;
@@ -182,5 +188,19 @@ function run(main) {
   });
 }
 Object.defineProperty(G, "__pw_run", { value: run, enumerable: false, writable: false, configurable: false });
+
+// Results of calls the host took synchronously, in one batch: JSON text of
+// [[seq, envelope], ...]. One crossing per batch instead of a promise per call.
+// A batch that cannot be read (out of memory) throws to the host, which ends the run.
+function deliver(text) {
+  var list = fromJson(String(text)), i, e, f;
+  if (!Array.isArray(list)) return;
+  for (i = 0; i < list.length; i++) {
+    e = list[i];
+    f = Array.isArray(e) && typeof e[0] === "number" ? issued[e[0]] : undefined;
+    if (f instanceof F) settleEnv(f, e[1]);
+  }
+}
+Object.defineProperty(G, "__pw_deliver", { value: deliver, enumerable: false, writable: false, configurable: false });
 })();
 `;

@@ -22,9 +22,9 @@ function R(a, b, c) {
   this.n = c > 0 ? (b > a ? Math.ceil((b - a) / c) : 0) : (a > b ? Math.ceil((a - b) / -c) : 0);
 }
 // the future of a catalog call: s 0 pending, 1 ok (v), 2 failed (e).
-function F(seq, ln) {
+function F(n, ln) {
   var self = this;
-  this.seq = seq; this.ln = ln; this.s = 0; this.v = undefined; this.e = undefined;
+  this.seq = n; this.ln = ln; this.s = 0; this.v = undefined; this.e = undefined;
   this.p = new Promise(function (r) { self.r = r; });
 }
 // a stop of the whole program (runtime error, steps, failed call).
@@ -170,7 +170,6 @@ function pos(a, ln) {
 
 // ------------------------------------------------------------ strings
 var SUR = /[\ud800-\udfff]/;
-var WS = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 var NONPRINT = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
 function cps(s) { return SUR.test(s) ? Array.from(s) : null; }
 function slen(s) { var c = cps(s); return c ? c.length : s.length; }
@@ -260,7 +259,7 @@ function fromJson(text) {
 function slowParse(t) {
   var i = 0;
   function ws() { while (i < t.length && " \t\n\r".indexOf(t.charAt(i)) >= 0) i++; }
-  function str() {
+  function pstr() {
     var j = i + 1;
     while (t.charAt(j) !== '"') j += t.charAt(j) === "\\" ? 2 : 1;
     var s = JSON.parse(t.slice(i, j + 1)); i = j + 1; return s;
@@ -271,14 +270,14 @@ function slowParse(t) {
     if (c === "{") {
       i++; out = new D(); ws();
       if (t.charAt(i) === "}") { i++; return out; }
-      for (;;) { ws(); var k = str(); ws(); i++; out.m.set(k, val()); ws(); if (t.charAt(i++) === "}") return out; }
+      for (;;) { ws(); var k = pstr(); ws(); i++; out.m.set(k, val()); ws(); if (t.charAt(i++) === "}") return out; }
     }
     if (c === "[") {
       i++; out = []; ws();
       if (t.charAt(i) === "]") { i++; return out; }
       for (;;) { out.push(val()); ws(); if (t.charAt(i++) === "]") return out; }
     }
-    if (c === '"') return str();
+    if (c === '"') return pstr();
     var j = i;
     while (j < t.length && ",]} \t\n\r".indexOf(t.charAt(j)) < 0) j++;
     out = JSON.parse(t.slice(i, j)); i = j; return out;
@@ -291,7 +290,8 @@ function toJson(v, ln, d) {
     case "boolean": return v ? "true" : "false";
     case "string": return JSON.stringify(v);
     case "number":
-      if (v !== v || v === Infinity || v === -Infinity) throw rt("cannot convert float " + floatRepr(v) + " to JSON", ln);
+      // floatRepr's spelling of the three non-finite values, inline (keeps floatRepr out of lean preludes).
+      if (v !== v || v === Infinity || v === -Infinity) throw rt("cannot convert float " + (v !== v ? "nan" : v > 0 ? "inf" : "-inf") + " to JSON", ln);
       return String(v);
   }
   if (d >= MAXD) throw deepErr(ln);

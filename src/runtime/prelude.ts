@@ -4,12 +4,18 @@
  *
  * Protocol (the host side lives in the sandbox):
  * - Before the program runs, the host defines the globals `__pw_host`
- *   (`call(fn, argsJson, line): Promise<string>` resolving to `{"ok": v}` or
- *   `{"err": {"kind", "message"}}`, never rejecting; `print(text, line)`),
- *   `__pw_inputs` (JSON text of an object: input name to value) and
- *   `__pw_max_steps` (0 = unlimited). They are read when the program starts.
- * - The prelude defines one global, `__pw_run(main)`, non-enumerable and
- *   read-only. The compiled program is the expression statement
+ *   (`call(fn, argsJson, line)` and `print(text, line)`), `__pw_inputs`
+ *   (JSON text of an object: input name to value) and `__pw_max_steps`
+ *   (0 = unlimited). They are read when the program starts.
+ * - A call's result is the envelope `{"ok": v}` or `{"err": {"kind",
+ *   "message"}}`. `call` either returns a promise of the envelope's text
+ *   (never rejecting), or returns `true` and the host later passes results
+ *   in batches to `__pw_deliver(text)`, `text` being the JSON of
+ *   `[[seq, envelope], …]` where `seq` counts calls from 0 in the order
+ *   `call` was invoked. The sandbox does the latter (one crossing per batch,
+ *   no promise per call); the node:vm test path the former.
+ * - The prelude defines two globals, `__pw_run(main)` and
+ *   `__pw_deliver(text)`, non-enumerable and read-only. The compiled program is the expression statement
  *   `__pw_run(async ($) => …)`, so evaluating it yields a promise that
  *   resolves (never rejects) to the envelope `{"ok": value}` or
  *   `{"err": {"kind", "message", "line"?}}` as JSON text.

@@ -27,7 +27,7 @@ import { compile, compileInfo, type CompileInfo } from "./codegen.js";
 import { catalogHandlers, fitsType, jsonCopy, showType } from "./handlers.js";
 import { Journal } from "./journal.js";
 import { startGuest, type GuestSession } from "./pool.js";
-import { PRELUDE } from "./prelude.js";
+import { preludeFor } from "./prelude-shake.js";
 import type { GuestEvent, GuestOutcome } from "./sandbox.js";
 import { Tracer } from "./trace.js";
 import type {
@@ -97,7 +97,7 @@ export async function run(source: string, opts: RunOptions): Promise<RunResult> 
   const tracer = new Tracer(opts.onEvent, opts.trace);
   const host = new Host(opts, policy, journal, tracer, t0);
   try {
-    return await host.execute(prepared.code);
+    return await host.execute(prepared.code, prepared.prelude);
   } finally {
     tracer.close();
     host.releaseJournalWhenIdle();
@@ -110,6 +110,8 @@ interface Prepared {
   readonly report: CheckReport;
   /** Undefined when the report is not ok. */
   readonly code: string | undefined;
+  /** The prelude cut to what `code` can reach (see `prelude-shake.ts`). */
+  readonly prelude: string;
 }
 
 const CACHE_SIZE = 256;
@@ -136,7 +138,8 @@ function prepare(source: string, catalog: Catalog, policy: Policy, file: string)
       : check(source, { catalog, policy, file });
   let info = infoCache.get(catalog);
   if (info === undefined) infoCache.set(catalog, (info = compileInfo(catalog)));
-  const prepared: Prepared = { report, code: report.ok ? compile(parsed.module, info).code : undefined };
+  const code = report.ok ? compile(parsed.module, info).code : undefined;
+  const prepared: Prepared = { report, code, prelude: code === undefined ? "" : preludeFor(code) };
   lru.set(key, prepared);
   if (lru.size > CACHE_SIZE) {
     const oldest = lru.keys().next().value;
@@ -191,7 +194,7 @@ class Host {
     this.journalOpen = journal !== undefined;
   }
 
-  async execute(code: string): Promise<RunResult> {
+  async execute(code: string, prelude: string): Promise<RunResult> {
     const { tracer, opts } = this;
     tracer.emit({ type: "run-start", runId: this.runId, t: tracer.now() });
     const inputs = this.inputs();
@@ -211,7 +214,7 @@ class Host {
     try {
       const session = startGuest(
         {
-          prelude: PRELUDE,
+          prelude,
           code,
           inputsJson: inputs,
           maxSteps: Math.max(0, Math.floor(opts.maxSteps ?? 0)),

@@ -18,8 +18,11 @@
  *   handler. It cannot fire inside one long native operation (a quadratic
  *   `String.prototype.includes` runs for hours under a 64 MB heap), so this
  *   file runs in a worker thread that the host kills at the deadline.
- * - Host functions never throw into the guest and their promises never
- *   reject: a failure is an `{"err": …}` envelope.
+ * - Host functions never throw into the guest: a failure is an
+ *   `{"err": …}` envelope. A catalog call returns at once (`true`); results
+ *   go back in batches through the prelude's `__pw_deliver` (one string and
+ *   one guest call per batch instead of a promise per call, see
+ *   `prelude.ts`).
  * - Arguments, results and inputs cross the boundary as JSON strings.
  *
  * Everything here is synchronous once the module is loaded; the owner feeds
@@ -34,7 +37,6 @@ import {
   type Intrinsics,
   type QuickJSSyncVariant,
   type QuickJSContext,
-  type QuickJSDeferredPromise,
   type QuickJSHandle,
   type QuickJSRuntime,
   type QuickJSWASMModule,
@@ -189,14 +191,17 @@ export class GuestModule {
    * Prepares the next run's runtime and context (the prelude evaluated) ahead
    * of time: compiling the prelude is most of a run's fixed cost, and doing it
    * while idle takes it off the next run's path. Each context still serves
-   * exactly one run.
+   * exactly one run. True when a context for `prelude` is ready.
    */
-  prewarm(prelude: string): void {
-    if (!this.healthy || this.spare !== undefined) return;
+  prewarm(prelude: string): boolean {
+    if (!this.healthy) return false;
+    if (this.spare !== undefined) return this.spare.prelude === prelude;
     try {
       this.spare = this.freshContext(prelude);
+      return true;
     } catch {
       this.healthy = false;
+      return false;
     }
   }
 
@@ -266,7 +271,10 @@ export class GuestRun {
   private rt: QuickJSRuntime | undefined;
   private ctx: QuickJSContext | undefined;
   private result: QuickJSHandle | undefined;
-  private readonly pending = new Map<number, QuickJSDeferredPromise>();
+  /** The prelude's `__pw_deliver`, read after the program started. */
+  private deliverFn: QuickJSHandle | undefined;
+  /** Calls the guest made that have no result yet. */
+  private readonly pending = new Set<number>();
   private outbox: GuestEvent[] = [];
   private nextSeq = 0;
   private interrupted: "timeout" | "cancel" | undefined;
@@ -306,6 +314,9 @@ export class GuestRun {
         return;
       }
       this.result = program.value;
+      const deliverFn = ctx.getProp(ctx.global, "__pw_deliver");
+      if (ctx.typeof(deliverFn) === "function") this.deliverFn = deliverFn;
+      else deliverFn.dispose();
       this.pump();
     } catch (e) {
       this.crashed(e);
@@ -324,14 +335,25 @@ export class GuestRun {
     const ctx = this.ctx;
     if (ctx === undefined) return;
     try {
+      const parts: string[] = [];
       for (const [seq, envelope] of results) {
-        const d = this.pending.get(seq);
-        if (d === undefined) continue;
-        this.pending.delete(seq);
-        const s = ctx.newString(envelope);
-        d.resolve(s);
-        s.dispose();
-        d.dispose();
+        if (!this.pending.delete(seq)) continue;
+        parts.push(`[${seq},${envelope}]`);
+      }
+      if (parts.length > 0) {
+        const deliverFn = this.deliverFn;
+        if (deliverFn === undefined) throw new Error("the prelude defines no __pw_deliver");
+        const text = ctx.newString(`[${parts.join(",")}]`);
+        const r = ctx.callFunction(deliverFn, ctx.undefined, text);
+        text.dispose();
+        if (r.error) {
+          const message = this.describe(r.error);
+          r.error.dispose();
+          this.flush();
+          this.end(this.failure(message), true);
+          return;
+        }
+        r.value.dispose();
       }
       this.pump();
     } catch (e) {
@@ -347,22 +369,20 @@ export class GuestRun {
   private defineGlobals(ctx: QuickJSContext): void {
     const host = ctx.newObject();
     const call = ctx.newFunction("call", (fnH, argsH, lineH) => {
-      // Never throws into the guest: a bad request becomes an error envelope.
-      const d = ctx.newPromise();
+      // Never throws into the guest: a request it cannot read gets `false`,
+      // which the prelude turns into a failed call. The guest numbers calls
+      // the same way (one per invocation).
       const seq = this.nextSeq++;
       try {
         const fn = ctx.getString(fnH);
         const argsJson = ctx.getString(argsH);
         const line = ctx.getNumber(lineH);
-        this.pending.set(seq, d);
+        this.pending.add(seq);
         this.outbox.push({ type: "call", seq, fn, argsJson, line });
-      } catch (e) {
-        const s = ctx.newString(errorEnvelope("handler", `bad host call: ${errorMessage(e)}`));
-        d.resolve(s);
-        s.dispose();
+        return ctx.true;
+      } catch {
+        return ctx.false;
       }
-      // The library disposes the returned handle after the call; the resolvers stay with `pending`.
-      return d.handle;
     });
     const print = ctx.newFunction("print", (textH, lineH) => {
       try {
@@ -457,10 +477,16 @@ export class GuestRun {
     return describeHandle(this.ctx, h);
   }
 
-  /** Sends the outcome and disposes everything, each handle exactly once. */
+  /**
+   * Sends the outcome, then disposes everything, each handle exactly once.
+   * Freeing a runtime costs a few hundred microseconds, so it happens after
+   * the outcome is on its way; the thread takes its next message only after
+   * this returns, and a failed dispose still retires the module first.
+   */
   private end(outcome: GuestOutcome, limitOrFailure: boolean): void {
     if (this.finished) return;
     this.finished = true;
+    this.sink.done(outcome);
     let tainted = limitOrFailure || this.interrupted !== undefined;
     const dispose = (f: () => void): void => {
       try {
@@ -470,8 +496,10 @@ export class GuestRun {
         tainted = true;
       }
     };
-    for (const d of this.pending.values()) dispose(() => d.dispose());
     this.pending.clear();
+    const deliverFn = this.deliverFn;
+    this.deliverFn = undefined;
+    if (deliverFn !== undefined) dispose(() => deliverFn.dispose());
     const result = this.result;
     this.result = undefined;
     if (result !== undefined) dispose(() => result.dispose());
@@ -482,7 +510,6 @@ export class GuestRun {
     this.rt = undefined;
     if (rt !== undefined) dispose(() => rt.dispose());
     this.onEnd(tainted);
-    this.sink.done(outcome);
   }
 }
 

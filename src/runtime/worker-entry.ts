@@ -36,14 +36,14 @@ async function moduleFor(memoryMb: number): Promise<GuestModule> {
   return module;
 }
 
-/** Prepares the next run's context while this thread is idle. */
-function prewarmSoon(): void {
+/** Prepares the next run's context while this thread is idle, and tells the host when it is ready. */
+function prewarmSoon(memoryMb = 0): void {
   setImmediate(() => {
     if (current !== undefined || lastPrelude === undefined) return;
     const prelude = lastPrelude;
-    void moduleFor(0)
+    void moduleFor(memoryMb)
       .then((m) => {
-        if (current === undefined) m.prewarm(prelude);
+        if (current === undefined && m.prewarm(prelude)) post({ type: "warm" });
       })
       .catch(() => undefined);
   });
@@ -83,6 +83,10 @@ async function handle(m: HostMessage): Promise<void> {
       return;
     case "cancel":
       if (current?.id === m.id) current.run.cancel();
+      return;
+    case "prewarm":
+      lastPrelude = m.prelude;
+      prewarmSoon(m.memoryMb);
       return;
   }
 }

@@ -53,14 +53,15 @@ describe("codegen output", () => {
     expect(code).not.toContain("$F");
   });
 
-  it("the prelude adds one global, read-only and not enumerable", () => {
+  it("the prelude adds two globals, read-only and not enumerable", () => {
     const ctx = vm.createContext({});
     const before = Object.getOwnPropertyNames(vm.runInContext("globalThis", ctx) as object);
     vm.runInContext(PRELUDE, ctx);
     const g = vm.runInContext("globalThis", ctx) as Record<string, unknown>;
-    expect(Object.getOwnPropertyNames(g).filter((n) => !before.includes(n))).toEqual(["__pw_run"]);
+    expect(Object.getOwnPropertyNames(g).filter((n) => !before.includes(n))).toEqual(["__pw_run", "__pw_deliver"]);
     expect(Object.keys(g)).toEqual([]);
     expect(vm.runInContext('"use strict"; try { __pw_run = 1; "w" } catch (e) { "ro" }', ctx)).toBe("ro");
+    expect(vm.runInContext('"use strict"; try { __pw_deliver = 1; "w" } catch (e) { "ro" }', ctx)).toBe("ro");
   });
 
   it("builds compile info from a catalog", () => {

@@ -6,6 +6,28 @@ import { afterAll, describe, expect, it } from "vitest";
 import { sandboxThreads, shutdownSandbox, startGuest } from "../../src/runtime/pool.js";
 import type { GuestEvent, GuestOutcome } from "../../src/runtime/sandbox.js";
 
+/**
+ * The host side of `prelude.ts`'s protocol for these guests: `call(fn, args,
+ * line)` gives a promise of the envelope's text. The host takes a call at once
+ * (`__pw_host.call` returns true) and answers in batches through
+ * `__pw_deliver`, whose argument is the JSON of `[[seq, envelope], …]`.
+ */
+const CALLS = `(function () {
+  var waiting = [], next = 0;
+  globalThis.call = function (fn, args, line) {
+    var seq = next++;
+    return new Promise(function (resolve) {
+      waiting[seq] = resolve;
+      if (globalThis.__pw_host.call(fn, args, line) !== true) resolve('{"err":{"kind":"handler","message":"refused"}}');
+    });
+  };
+  Object.defineProperty(globalThis, "__pw_deliver", {
+    value: function (text) {
+      JSON.parse(text).forEach(function (e) { waiting[e[0]](JSON.stringify(e[1])); });
+    },
+  });
+})();`;
+
 interface Ran {
   readonly outcome: GuestOutcome;
   readonly events: GuestEvent[];
@@ -23,7 +45,7 @@ async function guest(
   const events: GuestEvent[] = [];
   const s = startGuest(
     {
-      prelude: "",
+      prelude: CALLS,
       code,
       inputsJson: "{}",
       maxSteps: 0,
@@ -62,11 +84,10 @@ describe("sandbox", () => {
     const events: GuestEvent[] = [];
     const s = startGuest(
       {
-        prelude: "",
+        prelude: CALLS,
         code: wrap(`
-          const h = globalThis.__pw_host;
-          const ps = [h.call("a", "[1]", 2), h.call("b", "[2]", 3), h.call("c", "[3]", 4)];
-          h.print("between", 5);
+          const ps = [call("a", "[1]", 2), call("b", "[2]", 3), call("c", "[3]", 4)];
+          globalThis.__pw_host.print("between", 5);
           const rs = await Promise.all(ps);
           return JSON.stringify({ ok: rs.map((r) => JSON.parse(r).ok) });`),
         inputsJson: "{}",
@@ -98,9 +119,7 @@ describe("sandbox", () => {
   it("passes hostile keys through unchanged", async () => {
     const args = JSON.stringify([{ __proto__: 1, constructor: "x", toString: [] }]);
     const r = await guest(
-      wrap(
-        `const r = await globalThis.__pw_host.call("f", ${JSON.stringify(args)}, 1); return JSON.stringify({ ok: JSON.parse(r).ok });`,
-      ),
+      wrap(`const r = await call("f", ${JSON.stringify(args)}, 1); return JSON.stringify({ ok: JSON.parse(r).ok });`),
     );
     expect(r.outcome).toEqual({ type: "envelope", json: JSON.stringify({ ok: JSON.parse(args) as unknown }) });
   });
@@ -169,7 +188,7 @@ describe("sandbox", () => {
   it("cancels a running guest", async () => {
     const s = startGuest(
       {
-        prelude: "",
+        prelude: CALLS,
         code: wrap(`for (;;) {}`),
         inputsJson: "{}",
         maxSteps: 0,
@@ -186,9 +205,7 @@ describe("sandbox", () => {
   it("runs 500 guests in a row", async () => {
     for (let i = 0; i < 500; i++) {
       const r = await guest(
-        wrap(
-          `const r = await globalThis.__pw_host.call("f", "[${i}]", 1); return JSON.stringify({ ok: JSON.parse(r).ok });`,
-        ),
+        wrap(`const r = await call("f", "[${i}]", 1); return JSON.stringify({ ok: JSON.parse(r).ok });`),
       );
       expect(r.outcome).toEqual(ok([i]));
     }
