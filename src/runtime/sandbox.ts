@@ -386,7 +386,7 @@ export class GuestRun {
     });
     const print = ctx.newFunction("print", (textH, lineH) => {
       try {
-        this.outbox.push({ type: "print", text: ctx.getString(textH), line: ctx.getNumber(lineH) });
+        this.outbox.push({ type: "print", text: guestString(ctx, textH), line: ctx.getNumber(lineH) });
       } catch {
         // A print that cannot be read is dropped; the guest never sees a host error.
       }
@@ -522,4 +522,27 @@ function envelopeHitLimit(json: string): boolean {
 /** The message of anything thrown. */
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * The exact text of a guest string. `getString` reads a C string, which
+ * stops at a NUL and replaces lone surrogates; the guest's own
+ * `JSON.stringify` escapes both, so the text crosses as JSON instead.
+ */
+function guestString(ctx: QuickJSContext, h: QuickJSHandle): string {
+  const json = ctx.getProp(ctx.global, "JSON");
+  const stringify = ctx.getProp(json, "stringify");
+  try {
+    const r = ctx.callFunction(stringify, json, h);
+    if (r.error) {
+      r.error.dispose();
+      return ctx.getString(h);
+    }
+    const text = ctx.getString(r.value);
+    r.value.dispose();
+    return JSON.parse(text) as string;
+  } finally {
+    stringify.dispose();
+    json.dispose();
+  }
 }

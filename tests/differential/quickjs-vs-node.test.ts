@@ -173,21 +173,17 @@ describe("QuickJS sandbox (run) against node:vm on hand-written corners", () => 
 });
 
 /**
- * Known discrepancies, kept as reproducers. `print` text crosses from the
- * guest to the host as a C string (`ctx.getString` in src/runtime/sandbox.ts),
- * not as JSON like call arguments and the result do, so it loses what a
- * UTF-8 C string cannot hold. When the sandbox is fixed these start passing
- * and `it.fails` reports them: turn them into plain `it`.
+ * Print text used to leave QuickJS through a C string, which cut it at a NUL
+ * and replaced lone surrogates; it now crosses as JSON. These two programs
+ * were the reproducers.
  */
-describe("known discrepancies between QuickJS and node:vm", () => {
-  // QuickJS: output ["a"]; node:vm: output ["a\u0000b"] (the result 1 agrees).
-  it.fails("print text holding a NUL character arrives whole (QuickJS cuts it at the NUL)", async () => {
+describe("print text crosses the sandbox boundary exactly", () => {
+  it("print text holding a NUL character arrives whole", async () => {
     const r = await compareOne(0, `print("a\\u0000b")\nreturn 1\n`, DIFF_CATALOG, policy, info);
     expect(r.quickjs?.prints).toEqual([{ text: "a\u0000b", line: 1 }]);
     expect(r.quickjs).toEqual(r.node);
   });
-  // QuickJS: output ["\ufffd\ufffd\ufffd"]; node:vm: output ["\ud800"] (the result "\ud800" agrees).
-  it.fails("print text holding a lone surrogate arrives unchanged (QuickJS gives three U+FFFD)", async () => {
+  it("print text holding a lone surrogate arrives unchanged", async () => {
     const r = await compareOne(0, `print("\\ud800")\nreturn "\\ud800"\n`, DIFF_CATALOG, policy, info);
     expect(r.quickjs?.result).toBe(JSON.stringify("\ud800"));
     expect(r.quickjs).toEqual(r.node);
