@@ -3,7 +3,9 @@
 //   node bench/parse.mjs
 // Prints µs per 20-line composition, lines/second on a 5,000-line file, the
 // ratio to TypeScript, and µs per line at several sizes (to show linearity).
+import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
 const entry = process.env.PARTWISE_ENTRY ?? new URL("../dist/index.js", import.meta.url).href;
@@ -77,6 +79,20 @@ function time(fn, text, n, rounds = 7) {
 }
 
 const lines = (s) => s.split("\n").length - 1;
+
+// `--linearity K`: time one file of K copies of the composition and print
+// µs/line. Each size runs in its own process (see below).
+const li = process.argv.indexOf("--linearity");
+if (li >= 0) {
+  const k = Number(process.argv[li + 1]);
+  const text = PW.repeat(k);
+  // About 60,000 lines per round whatever the size, so every size sees
+  // several garbage collections per round.
+  const n = Math.max(3, Math.round(3000 / k));
+  console.log((time(parsePw, text, n, 7) / lines(text)).toFixed(2));
+  process.exit(0);
+}
+
 const rows = [];
 const small = { pw: time(parsePw, PW, 2000), ts: time(parseTs, JS, 2000) };
 rows.push(["20-line composition (µs)", small.pw, small.ts]);
@@ -98,9 +114,15 @@ for (const [name, pw, t] of rows) {
   );
 }
 console.log("");
-console.log("Linearity (µs per line):");
+// Each size is timed in a fresh process: in one process a size inherits the
+// heap the earlier sizes grew and their old-generation garbage, which made
+// the later (larger) sizes look slower than they are.
+console.log("Linearity (µs per line, each size in a fresh process):");
+const self = fileURLToPath(import.meta.url);
 for (const k of [50, 250, 1000]) {
-  const text = PW.repeat(k);
-  const us = time(parsePw, text, k >= 1000 ? 3 : 10, 5) / lines(text);
-  console.log(`  ${String(lines(text)).padStart(6)} lines: ${us.toFixed(2)} µs/line`);
+  const us = execFileSync(process.execPath, [...process.execArgv, self, "--linearity", String(k)], {
+    env: process.env,
+    encoding: "utf8",
+  }).trim();
+  console.log(`  ${String(lines(PW.repeat(k))).padStart(6)} lines: ${us} µs/line`);
 }

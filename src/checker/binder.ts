@@ -77,9 +77,9 @@ export function bindModule(module: Module, catalog: Catalog): Binding {
   const moduleVariables = new Map<string, number>();
   const resolution = new Int32Array(n).fill(RES_NONE);
   const reservedWrites: Name[] = [];
-  const readsOf: (number[] | undefined)[] = [];
-  const writesOf: (number[] | undefined)[] = [];
-  const bindsOf: (number[] | undefined)[] = [];
+  const readsOf: (readonly number[] | undefined)[] = new Array<readonly number[] | undefined>(n);
+  const writesOf: (readonly number[] | undefined)[] = new Array<readonly number[] | undefined>(n);
+  const bindsOf: (readonly number[] | undefined)[] = new Array<readonly number[] | undefined>(n);
 
   const newVariable = (name: string, comprehension: number | undefined): number => {
     variables.push({ id: variables.length, name, comprehension, defs: [], reads: [] });
@@ -118,7 +118,8 @@ export function bindModule(module: Module, catalog: Catalog): Binding {
   declare(module.body);
 
   // (2) Resolution.
-  let reads: number[] = [];
+  /** Scratch: module-variable reads of the statement being resolved. */
+  const reads: number[] = [];
   const lookup = (name: string, scope: Scope | undefined): number => {
     for (let s = scope; s !== undefined; s = s.parent) {
       const v = s.vars.get(name);
@@ -138,6 +139,10 @@ export function bindModule(module: Module, catalog: Catalog): Binding {
       }
     }
   };
+  // The scope `exprChild` passes to `expr`: set around each `forEachChild`
+  // and restored after it (one callback, no closure per node).
+  let childScope: Scope | undefined;
+  const exprChild = (c: Node): void => expr(c, childScope);
   const expr = (e: Node, scope: Scope | undefined): void => {
     switch (e.kind) {
       case "Name":
@@ -176,8 +181,12 @@ export function bindModule(module: Module, catalog: Catalog): Binding {
       case "Tuple":
       case "TupleTarget":
       case "UnaryOp":
-      default:
-        forEachChild(e, (c) => expr(c, scope));
+      default: {
+        const saved = childScope;
+        childScope = scope;
+        forEachChild(e, exprChild);
+        childScope = saved;
+      }
     }
   };
   const bindLocal = (t: AssignTarget, scope: Scope, comp: number): void => {
@@ -239,34 +248,45 @@ export function bindModule(module: Module, catalog: Catalog): Binding {
         return assertNever(t);
     }
   };
+  /** `reads` as an exact-size list (the shared empty one when there are none); clears `reads`. */
+  const takeReads = (): readonly number[] => {
+    const r = reads.length === 0 ? EMPTY : reads.slice();
+    reads.length = 0;
+    return r;
+  };
+  /** The writes in the shared scratch `w`, likewise. */
+  const w: number[] = [];
+  const takeWrites = (): readonly number[] => {
+    const r = w.length === 0 ? EMPTY : w.slice();
+    w.length = 0;
+    return r;
+  };
   const stmts = (list: readonly Stmt[]): void => {
     for (const s of list) {
-      reads = [];
+      reads.length = 0;
       switch (s.kind) {
         case "Assign": {
           expr(s.value, undefined);
-          const w: number[] = [];
           target(s.target, w);
-          readsOf[s.id] = reads;
-          writesOf[s.id] = w;
+          readsOf[s.id] = takeReads();
+          writesOf[s.id] = takeWrites();
           break;
         }
         case "AugAssign": {
           expr(s.value, undefined);
           if (s.target.kind === "Name") readName(s.target, undefined);
-          const w: number[] = [];
           target(s.target, w);
-          readsOf[s.id] = reads;
-          writesOf[s.id] = w;
+          readsOf[s.id] = takeReads();
+          writesOf[s.id] = takeWrites();
           break;
         }
         case "ExprStmt":
           expr(s.expr, undefined);
-          readsOf[s.id] = reads;
+          readsOf[s.id] = takeReads();
           break;
         case "Return":
           if (s.value !== undefined) expr(s.value, undefined);
-          readsOf[s.id] = reads;
+          readsOf[s.id] = takeReads();
           break;
         case "Pass":
         case "Break":
@@ -274,16 +294,15 @@ export function bindModule(module: Module, catalog: Catalog): Binding {
           break;
         case "If":
           expr(s.test, undefined);
-          readsOf[s.id] = reads;
+          readsOf[s.id] = takeReads();
           stmts(s.body);
           stmts(s.orelse);
           break;
         case "For": {
           expr(s.iter, undefined);
-          readsOf[s.id] = reads;
-          const w: number[] = [];
+          readsOf[s.id] = takeReads();
           target(s.target, w);
-          bindsOf[s.id] = w;
+          bindsOf[s.id] = takeWrites();
           stmts(s.body);
           break;
         }

@@ -127,6 +127,18 @@ function lowerMin(c: Count): Count {
 /** Counts per counter index; undefined entries are zero. */
 type Counts = (Count | undefined)[];
 
+/**
+ * The counts of something that calls nothing: shared, never written (frozen),
+ * so leaves allocate nothing. A result that may be `NONE` is passed through
+ * `own` before it is added to.
+ */
+const NONE: Counts = Object.freeze([]) as unknown as Counts;
+
+/** `c`, or a fresh list when it is the shared `NONE`. */
+function own(c: Counts): Counts {
+  return c === NONE ? [] : c;
+}
+
 /** Computes loop and call bounds. */
 export function computeBounds(tree: TreeIndex, binding: Binding, types: TypeFacts, catalog: Catalog): BoundsFacts {
   const n = tree.nodes.length;
@@ -510,7 +522,7 @@ export function computeBounds(tree: TreeIndex, binding: Binding, types: TypeFact
       if (c !== undefined) into[i] = addCounts(into[i], c);
     }
   };
-  const lower = (cs: Counts): Counts => cs.map((c) => (c === undefined ? c : lowerMin(c)));
+  const lower = (cs: Counts): Counts => (cs.length === 0 ? NONE : cs.map((c) => (c === undefined ? c : lowerMin(c))));
 
   const site = (call: Call, ctx: Ctx, out: Counts): void => {
     const t = types.callTarget[call.id];
@@ -527,16 +539,58 @@ export function computeBounds(tree: TreeIndex, binding: Binding, types: TypeFact
     out[COST] = addCounts(out[COST], { min: cost, max: cost, formula: String(cost), numeric: String(cost) });
   };
 
+  // The accumulator and context of `exprChild` (one callback for every
+  // expression; set around each `forEachExprChild` and restored after it).
+  let acc: Counts = NONE;
+  let accCtx: Ctx = TOP;
+  /** The counts of `e`'s sub-expressions together (`NONE` when none calls anything). */
+  const exprChildren = (e: Expr, ctx: Ctx): Counts => {
+    const savedAcc = acc;
+    const savedCtx = accCtx;
+    acc = NONE;
+    accCtx = ctx;
+    forEachExprChild(e, exprChild);
+    const mine = acc;
+    acc = savedAcc;
+    accCtx = savedCtx;
+    return mine;
+  };
+  const exprChild = (c: Expr): void => {
+    const r = expr(c, accCtx);
+    if (r.length === 0) return;
+    if (acc === NONE) acc = [];
+    add(acc, r);
+  };
   /** Counts of evaluating expression `e` once, in context `ctx` (for site bounds). */
   const expr = (e: Expr, ctx: Ctx): Counts => {
-    const out: Counts = [];
     switch (e.kind) {
       case "Name":
       case "Number":
       case "String":
       case "Bool":
       case "None":
-        return out;
+        return NONE;
+      case "Call":
+      case "IfExp":
+      case "BoolOp":
+      case "ListComp":
+      case "DictComp":
+        break;
+      case "Attribute":
+      case "BinOp":
+      case "Compare":
+      case "Dict":
+      case "FString":
+      case "List":
+      case "Slice":
+      case "Subscript":
+      case "Tuple":
+      case "UnaryOp":
+      default:
+        return exprChildren(e, ctx);
+    }
+    const out: Counts = [];
+    switch (e.kind) {
       case "Call":
         add(out, expr(e.callee, ctx));
         for (const a of e.args) add(out, expr(a, ctx));
@@ -562,20 +616,8 @@ export function computeBounds(tree: TreeIndex, binding: Binding, types: TypeFact
       case "DictComp":
         add(out, comprehension(e.generators, 0, e.kind === "ListComp" ? [e.element] : [e.key, e.value], ctx));
         return out;
-      case "Attribute":
-      case "BinOp":
-      case "Compare":
-      case "Dict":
-      case "FString":
-      case "List":
-      case "Slice":
-      case "Subscript":
-      case "Tuple":
-      case "UnaryOp":
-      default: {
-        forEachExprChild(e, (c) => add(out, expr(c, ctx)));
-        return out;
-      }
+      default:
+        return assertNever(e);
     }
   };
   const comprehension = (gens: readonly Comprehension[], i: number, results: readonly Expr[], ctx: Ctx): Counts => {
@@ -585,7 +627,7 @@ export function computeBounds(tree: TreeIndex, binding: Binding, types: TypeFact
       for (const r of results) add(out, expr(r, ctx));
       return out;
     }
-    const out: Counts = expr(g.iter, ctx);
+    const out: Counts = own(expr(g.iter, ctx));
     let inner = inLoop(ctx, g);
     const body: Counts = [];
     for (const c of g.ifs) {
@@ -626,12 +668,12 @@ export function computeBounds(tree: TreeIndex, binding: Binding, types: TypeFact
   const stmt = (s: Stmt, ctx: Ctx): Counts => {
     switch (s.kind) {
       case "Assign": {
-        const out = expr(s.value, ctx);
+        const out = own(expr(s.value, ctx));
         add(out, targetCounts(s.target, ctx));
         return out;
       }
       case "AugAssign": {
-        const out = expr(s.value, ctx);
+        const out = own(expr(s.value, ctx));
         add(out, targetCounts(s.target, ctx));
         return out;
       }
@@ -644,7 +686,7 @@ export function computeBounds(tree: TreeIndex, binding: Binding, types: TypeFact
       case "Continue":
         return [];
       case "If": {
-        const out = expr(s.test, ctx);
+        const out = own(expr(s.test, ctx));
         const a = block(s.body, maybeCtx(ctx));
         const b = block(s.orelse, maybeCtx(ctx));
         const len = Math.max(a.length, b.length);
@@ -655,7 +697,7 @@ export function computeBounds(tree: TreeIndex, binding: Binding, types: TypeFact
         return out;
       }
       case "For": {
-        const out = expr(s.iter, ctx);
+        const out = own(expr(s.iter, ctx));
         const body = block(s.body, inLoop(ctx, s));
         const b = boundOfLoop(s.id);
         add(

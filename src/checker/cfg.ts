@@ -61,22 +61,21 @@ export interface Cfg {
 /** Builds the control-flow graph of `module` (`nodeCount` sizes the tables). */
 export function buildCfg(module: Module): Cfg {
   const n = Math.max(module.nodeCount, module.id + 1);
-  const blocks: BasicBlock[] = [];
   const blockOf = new Int32Array(n).fill(-1);
   const headOf = new Int32Array(n).fill(-1);
-  const newBlock = (): number => {
-    blocks.push({ id: blocks.length, elements: [], succs: [], preds: [] });
-    return blocks.length - 1;
-  };
+  // The graph is recorded flat while walking (pairs [block, element] and
+  // [from, to]); the blocks and their lists are built at the end, each list
+  // at its exact size.
+  let blockCount = 0;
+  const flatElements: number[] = [];
+  const flatEdges: number[] = [];
+  const newBlock = (): number => blockCount++;
   const edge = (from: number, to: number): void => {
-    const a = blocks[from];
-    const b = blocks[to];
-    if (a === undefined || b === undefined) return;
-    a.succs.push(to);
-    b.preds.push(from);
+    if (from < 0 || from >= blockCount || to < 0 || to >= blockCount) return;
+    flatEdges.push(from, to);
   };
   const add = (block: number, node: number, kind: number): void => {
-    blocks[block]?.elements.push(node * 4 + kind);
+    if (block >= 0 && block < blockCount) flatElements.push(block, node * 4 + kind);
   };
   const entry = newBlock();
   const exit = newBlock();
@@ -149,6 +148,7 @@ export function buildCfg(module: Module): Cfg {
   };
   const last = visitStmts(module.body, entry);
   edge(last, exit);
+  const blocks = buildBlocks(blockCount, flatElements, flatEdges);
 
   // Reverse post-order over reachable blocks (iterative DFS).
   const reachable = new Uint8Array(blocks.length);
@@ -174,4 +174,56 @@ export function buildCfg(module: Module): Cfg {
   }
   order.reverse();
   return { blocks, entry, exit, rpo: Int32Array.from(order), reachable, blockOf, headOf };
+}
+
+/** Blocks `0 .. count-1` from flat [block, element] and [from, to] pairs, lists in recording order. */
+function buildBlocks(count: number, flatElements: readonly number[], flatEdges: readonly number[]): BasicBlock[] {
+  const nEl = new Int32Array(count);
+  const nSucc = new Int32Array(count);
+  const nPred = new Int32Array(count);
+  for (let i = 0; i < flatElements.length; i += 2) {
+    const b = flatElements[i] ?? 0;
+    nEl[b] = (nEl[b] ?? 0) + 1;
+  }
+  for (let i = 0; i < flatEdges.length; i += 2) {
+    const from = flatEdges[i] ?? 0;
+    const to = flatEdges[i + 1] ?? 0;
+    nSucc[from] = (nSucc[from] ?? 0) + 1;
+    nPred[to] = (nPred[to] ?? 0) + 1;
+  }
+  const blocks: BasicBlock[] = [];
+  for (let b = 0; b < count; b++) {
+    blocks.push({ id: b, elements: sized(nEl[b] ?? 0), succs: sized(nSucc[b] ?? 0), preds: sized(nPred[b] ?? 0) });
+  }
+  // Fill in order, reusing the counters as write positions.
+  nEl.fill(0);
+  nSucc.fill(0);
+  nPred.fill(0);
+  for (let i = 0; i < flatElements.length; i += 2) {
+    const b = flatElements[i] ?? 0;
+    const block = blocks[b];
+    const at = nEl[b] ?? 0;
+    nEl[b] = at + 1;
+    if (block !== undefined) block.elements[at] = flatElements[i + 1] ?? 0;
+  }
+  for (let i = 0; i < flatEdges.length; i += 2) {
+    const from = flatEdges[i] ?? 0;
+    const to = flatEdges[i + 1] ?? 0;
+    const a = blocks[from];
+    const z = blocks[to];
+    const si = nSucc[from] ?? 0;
+    const pi = nPred[to] ?? 0;
+    nSucc[from] = si + 1;
+    nPred[to] = pi + 1;
+    if (a !== undefined) a.succs[si] = to;
+    if (z !== undefined) z.preds[pi] = from;
+  }
+  return blocks;
+}
+
+const NO_NUMBERS: number[] = [];
+
+/** A list of `k` numbers to be filled in (the shared empty list when `k` is 0; it is never written). */
+function sized(k: number): number[] {
+  return k === 0 ? NO_NUMBERS : new Array<number>(k).fill(0);
 }

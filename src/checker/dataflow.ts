@@ -189,15 +189,18 @@ export function computeOrigins(tree: TreeIndex, binding: Binding, types: TypeFac
     }
   };
   /** Distinct variables written since `mark`, with their values before `mark`. */
+  // `seenAt[v] === seenStamp`: `v` already listed by the current call (no set per call).
+  const seenAt = new Int32Array(nv + 1);
+  let seenStamp = 0;
   const writtenSince = (mark: number): { vars: number[]; preD: number[]; preC: number[] } => {
-    const seen = new Set<number>();
+    seenStamp++;
     const vars: number[] = [];
     const preD: number[] = [];
     const preC: number[] = [];
     for (let i = mark; i < logVar.length; i++) {
       const v = logVar[i] ?? 0;
-      if (seen.has(v)) continue;
-      seen.add(v);
+      if (seenAt[v] === seenStamp) continue;
+      seenAt[v] = seenStamp;
       vars.push(v);
       preD.push(logD[i] ?? 0);
       preC.push(logC[i] ?? 0);

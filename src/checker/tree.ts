@@ -231,6 +231,14 @@ export function indexTree(module: Module): TreeIndex {
     }
   };
 
+  // The context `visitChild` passes to `visit`: set around each `forEachChild`
+  // and restored after it (one callback for the whole walk, no closure per node).
+  let cPar = -1;
+  let cSt = -1;
+  let cLoop = -1;
+  let cControl = -1;
+  let cMaybe = 0;
+  const visitChild = (c: Node): void => visit(c, cPar, cSt, cLoop, cControl, cMaybe);
   const visit = (node: Node, par: number, stmt: number, loop: number, control: number, isMaybe: number): void => {
     if (node.id >= 0 && node.id < n) {
       nodes[node.id] = node;
@@ -342,7 +350,22 @@ export function indexTree(module: Module): TreeIndex {
       default:
         break;
     }
-    forEachChild(node, (c) => visit(c, node.id, st, loop, control, isMaybe));
+    const sPar = cPar;
+    const sSt = cSt;
+    const sLoop = cLoop;
+    const sControl = cControl;
+    const sMaybe = cMaybe;
+    cPar = node.id;
+    cSt = st;
+    cLoop = loop;
+    cControl = control;
+    cMaybe = isMaybe;
+    forEachChild(node, visitChild);
+    cPar = sPar;
+    cSt = sSt;
+    cLoop = sLoop;
+    cControl = sControl;
+    cMaybe = sMaybe;
   };
   nodes[module.id] = module;
   for (const s of module.body) visit(s, module.id, -1, -1, -1, 0);

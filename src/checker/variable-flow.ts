@@ -56,13 +56,27 @@ export function variableFlow(binding: Binding, cfg: Cfg, tree: TreeIndex): Varia
   const res = binding.resolution;
   const nb = cfg.blocks.length;
   const key = (b: number, v: number): number => b * nv + v;
-  /** Per (block, variable): flat triples [position, nameId, READ|WRITE] in order. */
-  const events = new Map<number, number[]>();
+  // Per (block, variable) "group": its events in order, as triples
+  // [position, nameId, READ|WRITE] in one flat Int32Array (`data`, group g
+  // holding triples start[g] .. start[g + 1] - 1). Groups are numbered in
+  // order of their first event (blocks in reverse post-order). No list
+  // object per group: one pass records the events flat, a second places them.
+  const groupOf = new Map<number, number>();
+  const groupKey: number[] = [];
+  const groupSize: number[] = [];
+  /** Flat quadruples [group, position, nameId, kind] in discovery order. */
+  const flat: number[] = [];
   const push = (b: number, v: number, pos: number, id: number, kind: number): void => {
     const k = key(b, v);
-    let list = events.get(k);
-    if (list === undefined) events.set(k, (list = []));
-    list.push(pos, id, kind);
+    let g = groupOf.get(k);
+    if (g === undefined) {
+      g = groupKey.length;
+      groupOf.set(k, g);
+      groupKey.push(k);
+      groupSize.push(0);
+    }
+    groupSize[g] = (groupSize[g] ?? 0) + 1;
+    flat.push(g, pos, id, kind);
   };
   for (const b of cfg.rpo) {
     const els = cfg.blocks[b]?.elements ?? [];
@@ -78,22 +92,41 @@ export function variableFlow(binding: Binding, cfg: Cfg, tree: TreeIndex): Varia
       }
     }
   }
-  /** Index of the first triple with position > pos (or ≥ pos when `inclusive`). */
-  const after = (list: readonly number[], pos: number, inclusive: boolean): number => {
-    let lo = 0;
-    let hi = list.length / 3;
+  const ng = groupKey.length;
+  /** Index in `data` of group g's first triple is 3 * start[g]. */
+  const start = new Int32Array(ng + 1);
+  for (let g = 0; g < ng; g++) start[g + 1] = (start[g] ?? 0) + (groupSize[g] ?? 0);
+  const data = new Int32Array(3 * (start[ng] ?? 0));
+  {
+    const fill = start.slice(0, ng);
+    for (let i = 0; i < flat.length; i += 4) {
+      const g = flat[i] ?? 0;
+      const at = 3 * (fill[g] ?? 0);
+      fill[g] = (fill[g] ?? 0) + 1;
+      data[at] = flat[i + 1] ?? 0;
+      data[at + 1] = flat[i + 2] ?? 0;
+      data[at + 2] = flat[i + 3] ?? 0;
+    }
+  }
+  const from = (g: number): number => 3 * (start[g] ?? 0);
+  const to = (g: number): number => 3 * (start[g + 1] ?? 0);
+  /** Index in `data` of the first triple of group `g` with position > pos (or ≥ pos when `inclusive`). */
+  const after = (g: number, pos: number, inclusive: boolean): number => {
+    let lo = start[g] ?? 0;
+    let hi = start[g + 1] ?? 0;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const p = list[mid * 3] ?? 0;
+      const p = data[mid * 3] ?? 0;
       if (p > pos || (inclusive && p === pos)) hi = mid;
       else lo = mid + 1;
     }
     return lo * 3;
   };
   const hasWrite = (b: number, v: number): boolean => {
-    const list = events.get(key(b, v));
-    if (list === undefined) return false;
-    for (let i = 2; i < list.length; i += 3) if (list[i] === WRITE) return true;
+    const g = groupOf.get(key(b, v));
+    if (g === undefined) return false;
+    const end = to(g);
+    for (let i = from(g) + 2; i < end; i += 3) if (data[i] === WRITE) return true;
     return false;
   };
   const visited = new Int32Array(nb);
@@ -128,15 +161,17 @@ export function variableFlow(binding: Binding, cfg: Cfg, tree: TreeIndex): Varia
     return found;
   };
   const unsetReads: number[] = [];
-  for (const [k, list] of events) {
+  for (let g = 0; g < ng; g++) {
+    const k = groupKey[g] ?? 0;
     const b = Math.floor(k / nv);
     const v = k - b * nv;
-    // Reads of an element come before its writes in the list, so `written`
+    // Reads of an element come before its writes in the group, so `written`
     // only counts writes of earlier elements.
     let written = false;
-    for (let i = 0; i < list.length; i += 3) {
-      if (list[i + 2] === WRITE) written = true;
-      else if (!written && mayBeUnsetAt(b, v)) unsetReads.push(list[i + 1] ?? 0);
+    const end = to(g);
+    for (let i = from(g); i < end; i += 3) {
+      if (data[i + 2] === WRITE) written = true;
+      else if (!written && mayBeUnsetAt(b, v)) unsetReads.push(data[i + 1] ?? 0);
     }
   }
 
@@ -156,9 +191,9 @@ export function variableFlow(binding: Binding, cfg: Cfg, tree: TreeIndex): Varia
       for (const s of cfg.blocks[x]?.succs ?? []) {
         if (visited[s] === stamp) continue;
         visited[s] = stamp;
-        const list = events.get(key(s, v));
-        if (list !== undefined) {
-          if (list[2] === READ) {
+        const g = groupOf.get(key(s, v));
+        if (g !== undefined) {
+          if (data[from(g) + 2] === READ) {
             found = true;
             break;
           }
@@ -171,14 +206,16 @@ export function variableFlow(binding: Binding, cfg: Cfg, tree: TreeIndex): Varia
     return found;
   };
   const deadStores: number[] = [];
-  for (const [k, list] of events) {
+  for (let g = 0; g < ng; g++) {
+    const k = groupKey[g] ?? 0;
     const b = Math.floor(k / nv);
     const v = k - b * nv;
-    for (let i = 0; i < list.length; i += 3) {
-      if (list[i + 2] !== WRITE) continue;
-      const next = after(list, list[i] ?? 0, false);
-      const dead = next < list.length ? list[next + 2] === WRITE : !liveOut(b, v);
-      if (dead) deadStores.push(list[i + 1] ?? 0);
+    const end = to(g);
+    for (let i = from(g); i < end; i += 3) {
+      if (data[i + 2] !== WRITE) continue;
+      const next = after(g, data[i] ?? 0, false);
+      const dead = next < end ? data[next + 2] === WRITE : !liveOut(b, v);
+      if (dead) deadStores.push(data[i + 1] ?? 0);
     }
   }
 
@@ -190,13 +227,14 @@ export function variableFlow(binding: Binding, cfg: Cfg, tree: TreeIndex): Varia
   // Block and element position of each write, by target `Name` id (-1: none).
   const writeBlock = new Int32Array(tree.nodes.length).fill(-1);
   const writePos = new Int32Array(tree.nodes.length);
-  for (const [k, list] of events) {
-    const b = Math.floor(k / nv);
-    for (let i = 0; i < list.length; i += 3)
-      if (list[i + 2] === WRITE) {
-        const id = list[i + 1] ?? 0;
+  for (let g = 0; g < ng; g++) {
+    const b = Math.floor((groupKey[g] ?? 0) / nv);
+    const end = to(g);
+    for (let i = from(g); i < end; i += 3)
+      if (data[i + 2] === WRITE) {
+        const id = data[i + 1] ?? 0;
         writeBlock[id] = b;
-        writePos[id] = list[i] ?? 0;
+        writePos[id] = data[i] ?? 0;
       }
   }
   const lastIterationReads: LastIterationRead[] = [];
@@ -208,11 +246,11 @@ export function variableFlow(binding: Binding, cfg: Cfg, tree: TreeIndex): Varia
     const variable = binding.variables[v];
     if (variable === undefined || !variable.reads.some((r) => !inside(r.id, loop))) return;
     let best = -1;
-    /** Scans triples from index `from`; returns true when the path is killed. */
-    const scan = (list: readonly number[], from: number): boolean => {
-      for (let i = from; i < list.length; i += 3) {
-        const id = list[i + 1] ?? 0;
-        if (list[i + 2] === WRITE) return true;
+    /** Scans the triples of `data` from index `i` to `end`; returns true when the path is killed. */
+    const scan = (i: number, end: number): boolean => {
+      for (; i < end; i += 3) {
+        const id = data[i + 1] ?? 0;
+        if (data[i + 2] === WRITE) return true;
         if (!inside(id, loop)) {
           if (best < 0 || id < best) best = id;
           return true;
@@ -220,8 +258,8 @@ export function variableFlow(binding: Binding, cfg: Cfg, tree: TreeIndex): Varia
       }
       return false;
     };
-    const own = events.get(key(at.b, v)) ?? [];
-    if (scan(own, after(own, at.pos, false))) {
+    const own = groupOf.get(key(at.b, v));
+    if (own !== undefined && scan(after(own, at.pos, false), to(own))) {
       if (best >= 0) lastIterationReads.push({ read: best, def: defId, loop });
       return;
     }
@@ -233,8 +271,8 @@ export function variableFlow(binding: Binding, cfg: Cfg, tree: TreeIndex): Varia
       for (const s of cfg.blocks[x]?.succs ?? []) {
         if (visited[s] === stamp) continue;
         visited[s] = stamp;
-        const list = events.get(key(s, v));
-        if (list !== undefined && scan(list, 0)) continue;
+        const g = groupOf.get(key(s, v));
+        if (g !== undefined && scan(from(g), to(g))) continue;
         stack.push(s);
       }
     }

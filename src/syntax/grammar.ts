@@ -103,6 +103,19 @@ import {
 /** Separates a message from its help inside chevrotain's one error string. */
 export const HELP_SEPARATOR = "\u0001";
 
+// Arguments of `binary`, made once (chevrotain only reads them), so that
+// parsing an operand allocates no options object.
+const ARGS_OR = { ARGS: [PREC_OR] as [number] };
+const ARGS_NOT = { ARGS: [PREC_NOT] as [number] };
+const ARGS_ABOVE: readonly { ARGS: [number] }[] = Array.from({ length: PREC_UNARY + 1 }, (_, p) => ({
+  ARGS: [p + 1] as [number],
+}));
+
+/** The `binary` arguments for operands binding tighter than precedence `prec`. */
+function argsAbove(prec: number): { ARGS: [number] } {
+  return ARGS_ABOVE[prec] ?? { ARGS: [prec + 1] };
+}
+
 interface SliceParts {
   readonly slice: boolean;
   readonly lower: Expr | undefined;
@@ -175,6 +188,15 @@ export class PartwiseParser extends EmbeddedActionsParser {
     const body = this.module();
     this.diagnostics = [];
     return body;
+  }
+
+  /**
+   * Drops the shared parser's hold on the last parse's tokens and errors
+   * (chevrotain keeps its input until the next parse), so they do not stay
+   * alive, and get copied by the garbage collector, while the checker runs.
+   */
+  release(): void {
+    this.input = [];
   }
 
   protected override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
@@ -611,11 +633,11 @@ export class PartwiseParser extends EmbeddedActionsParser {
   private readonly expression = this.RULE(
     "expression",
     (): Expr => {
-      const body = this.SUBRULE(this.binary, { ARGS: [PREC_OR] });
+      const body = this.SUBRULE(this.binary, ARGS_OR);
       if (!this.RECORDING_PHASE && this.LA(1).tokenType !== If) return body;
       const tail = this.OPTION(() => {
         this.CONSUME(If);
-        const test = this.SUBRULE2(this.binary, { ARGS: [PREC_OR] });
+        const test = this.SUBRULE2(this.binary, ARGS_OR);
         this.CONSUME(Else);
         const orelse = this.SUBRULE(this.expression);
         return { test, orelse };
@@ -646,7 +668,7 @@ export class PartwiseParser extends EmbeddedActionsParser {
       if (this.RECORDING_PHASE) {
         this.MANY(() => {
           this.CONSUME(BinaryOperator);
-          this.SUBRULE2(this.binary, { ARGS: [PREC_OR] });
+          this.SUBRULE2(this.binary, ARGS_OR);
         });
         return left;
       }
@@ -654,7 +676,7 @@ export class PartwiseParser extends EmbeddedActionsParser {
         const prec = PRECEDENCE[this.LA(1).tokenTypeIdx] ?? 0;
         if (prec < minPrec || prec === 0) return left;
         const op = this.CONSUME(BinaryOperator);
-        const right = this.SUBRULE2(this.binary, { ARGS: [prec + 1] });
+        const right = this.SUBRULE2(this.binary, argsAbove(prec));
         left = this.makeBinary(op, prec, left, right);
       }
     },
@@ -707,7 +729,7 @@ export class PartwiseParser extends EmbeddedActionsParser {
         // where the climbing loop allows `not`-level expressions.
         const allowed = this.curMin <= PREC_NOT;
         const t = this.CONSUME(Not);
-        const operand = this.SUBRULE(this.binary, { ARGS: [PREC_NOT] });
+        const operand = this.SUBRULE(this.binary, ARGS_NOT);
         if (!allowed && !this.RECORDING_PHASE)
           this.error(this.tokSpan(t), "`not` cannot appear here", "put the negation in parentheses: `(not x)`");
         return this.unaryNode(t, "not", operand);
@@ -804,7 +826,7 @@ export class PartwiseParser extends EmbeddedActionsParser {
       return this.ACTION((): Suffix => {
         const args: Expr[] = [];
         const keywords: Keyword[] = [];
-        const seen = new Set<string>();
+        let seen: Set<string> | undefined;
         for (const a of items) {
           if (a.k === "pos") {
             if (keywords.length > 0)
@@ -815,6 +837,7 @@ export class PartwiseParser extends EmbeddedActionsParser {
               );
             args.push(a.value);
           } else {
+            seen ??= new Set<string>();
             if (seen.has(a.keyword.name))
               this.error(a.keyword.nameSpan, `repeated keyword argument \`${a.keyword.name}\``, "pass it once");
             seen.add(a.keyword.name);
@@ -1138,11 +1161,11 @@ export class PartwiseParser extends EmbeddedActionsParser {
         const forTok = this.CONSUME(For);
         const target = this.SUBRULE(this.forTarget);
         this.CONSUME(In);
-        const iter = this.SUBRULE(this.binary, { ARGS: [PREC_OR] });
+        const iter = this.SUBRULE(this.binary, ARGS_OR);
         const ifs: Expr[] = [];
         this.MANY(() => {
           this.CONSUME(If);
-          ifs.push(this.SUBRULE2(this.binary, { ARGS: [PREC_OR] }));
+          ifs.push(this.SUBRULE2(this.binary, ARGS_OR));
         });
         this.ACTION(() => {
           const last = ifs[ifs.length - 1] ?? iter;

@@ -74,6 +74,7 @@ export interface LayoutToken extends IToken {
   payload: string | undefined;
 }
 
+/** A token the layout pass makes (same shape as the lexer's, see `tokens.ts`). */
 function makeToken(type: TokenType, image: string, start: number, end: number, payload?: string): LayoutToken {
   return {
     image,
@@ -85,12 +86,19 @@ function makeToken(type: TokenType, image: string, start: number, end: number, p
   };
 }
 
+/** Gives a lexer token (already in `LayoutToken` shape) another type, in place. */
+function retype(t: LayoutToken, type: TokenType): LayoutToken {
+  t.tokenType = type;
+  t.tokenTypeIdx = type.tokenTypeIdx ?? 0;
+  return t;
+}
+
 const CLOSERS: Readonly<Record<string, string>> = { "(": ")", "[": "]", "{": "}" };
 
 /** Runs the layout pass over `raw` (the lexer's tokens for `text`). */
 export function layout(
   text: string,
-  raw: readonly IToken[],
+  raw: readonly IToken[] /* built as LayoutTokens by the lexer, see `tokens.ts`; reused */,
   pos: PositionFinder,
   diagnostics: Diagnostic[],
 ): LayoutToken[] {
@@ -160,6 +168,7 @@ class Layout {
   ) {}
 
   run(raw: readonly IToken[]): LayoutToken[] {
+    // The lexer's tokens have the layout shape (see `tokens.ts`).
     if (this.text.charCodeAt(0) === 0xfeff) this.lineStart = 1;
     for (let i = 0; i < raw.length; i++) {
       const t = raw[i]!;
@@ -319,7 +328,7 @@ class Layout {
 
   /** Handles `raw[i]`; returns the index of the last raw token it used. */
   private token(raw: readonly IToken[], i: number): number {
-    const t = raw[i]!;
+    const t = raw[i] as LayoutToken;
     const type = t.tokenType;
     const out = this.out;
     const start = t.startOffset;
@@ -342,7 +351,7 @@ class Layout {
             }
             isPrefix = true;
           } else if (kw === Else && ++this.elseCount > MAX_NESTING) this.tooDeep(t);
-          out.push(makeToken(kw, word, start, end));
+          out.push(retype(t, kw));
         } else if (FORBIDDEN_KEYWORDS.has(word)) {
           if (word === "is") {
             const next = raw[i + 1];
@@ -363,14 +372,15 @@ class Layout {
         } else {
           if (word.length >= 4 && word.startsWith("__") && word.endsWith("__"))
             this.report(reservedName(this.pos.span(start, end), word));
-          out.push(makeToken(Identifier, word, start, end));
+          out.push(t);
         }
         break;
       }
       case StringLiteral:
         isString = true;
         if (this.adjacentString(t)) break;
-        out.push(makeToken(StringLiteral, t.image, start, end, this.decodeString(t)));
+        t.payload = this.decodeString(t);
+        out.push(t);
         break;
       case FStringLiteral:
         isString = true;
@@ -389,33 +399,34 @@ class Layout {
               : "close it with the same quote on this line (use a triple-quoted string for several lines)",
           ),
         );
-        out.push(makeToken(StringLiteral, t.image, start, end, ""));
+        t.payload = "";
+        out.push(retype(t, StringLiteral));
         break;
       }
       case UnsupportedOperator:
         this.report(unsupportedOperator(this.pos.span(start, end), t.image));
-        out.push(makeToken(type, t.image, start, end));
+        out.push(t);
         break;
       case LParen:
       case LBracket:
       case LBrace:
         this.brackets.push(t);
         if (this.brackets.length + this.indents.length > MAX_NESTING) this.tooDeep(t);
-        out.push(makeToken(type, t.image, start, end));
+        out.push(t);
         break;
       case RParen:
       case RBracket:
       case RBrace:
         this.closeBracket(t);
-        out.push(makeToken(type, t.image, start, end));
+        out.push(t);
         break;
       case Minus:
       case Plus:
         isPrefix = true;
-        out.push(makeToken(type, t.image, start, end));
+        out.push(t);
         break;
       default:
-        out.push(makeToken(type, t.image, start, end));
+        out.push(t);
     }
     this.prevWasString = isString;
     const pushed = out[out.length - 1];
@@ -682,6 +693,7 @@ class Layout {
     for (const tok of lexed.tokens) {
       if (tok.tokenType === Newline) continue;
       tok.startOffset += shift;
+      tok.endOffset = (tok.endOffset ?? 0) + shift;
       tokens.push(tok);
     }
     out.push(makeToken(FStringHoleOpen, "{", open, open + 1));

@@ -62,6 +62,7 @@ export function parse(source: string, file = "<input>"): ParseResult {
       );
       body = [];
     } finally {
+      PARSER.release();
       parsing = false;
     }
   }

@@ -275,3 +275,18 @@ export const LEXER = new Lexer(LEXER_TOKENS, {
   ensureOptimizations: true,
   skipValidations: true,
 });
+
+/**
+ * The lexer builds its tokens in the layout pass's shape (`endOffset` and
+ * `payload` included), so the layout pass hands the lexer's token objects
+ * to the parser instead of copying each one. chevrotain picks its token
+ * factory once, in the constructor, as the instance's `createTokenInstance`;
+ * with `onlyOffset` tracking it is called with (image, startOffset,
+ * tokenTypeIdx, tokenType, …).
+ */
+(LEXER as unknown as { createTokenInstance: unknown }).createTokenInstance = (
+  image: string,
+  startOffset: number,
+  tokenTypeIdx: number,
+  tokenType: TokenType,
+) => ({ image, startOffset, endOffset: startOffset + image.length - 1, tokenTypeIdx, tokenType, payload: undefined });
