@@ -1,20 +1,27 @@
 /**
  * `partwise batch`: streams JSON Lines episodes in and result lines out.
  *
- * - Streaming: `node:readline` over a file stream; at most `window` lines
- *   are in flight (read, not yet written), so memory stays flat however
- *   long the file is.
- * - Order: one result line per non-blank input line, in input order. Lines
- *   go to the workers in chunks; results come back in any order and wait in
- *   a reorder buffer (bounded by `window`) until every earlier line is out.
- * - Durability: each ready run of lines is written with one `writeSync`,
- *   so a killed process leaves whole lines, plus at most one partial last
- *   line, which a resume truncates.
+ * - Streaming: the input is read as raw byte chunks (256 KiB) and cut into
+ *   requests of up to `chunk` whole lines (split on `\n` only; a trailing
+ *   `\r` is dropped, a last line without `\n` counts). The reading thread
+ *   never decodes or parses a line (except while resuming, below): a worker
+ *   gets the raw bytes, parses every line and sends back the finished
+ *   result lines as one transferred UTF-8 buffer. At most `window` lines are
+ *   sent and not yet written, and at most ~1 MiB of input is read ahead, so
+ *   memory stays flat however long the file is.
+ * - Order: one result line per non-blank input line, in input order.
+ *   Requests come back in any order and wait in a reorder buffer (bounded
+ *   by `window`) until every earlier request is out.
+ * - Durability: each request's result lines are written with one
+ *   `writeSync` (whole lines), so a killed process leaves whole lines, plus
+ *   at most one partial last line, which a resume truncates.
  * - Resume: with `out` naming an existing file, every id already there is
  *   skipped (counted, so a repeated id is skipped as often as it was
  *   written), and so is every unreadable line whose error record (keyed by
  *   its line number) is there. Killing mid-file and rerunning writes each
- *   result exactly once. The done ids are held in memory while resuming.
+ *   result exactly once. The done ids are held in memory while resuming;
+ *   only then does the reading thread parse lines (to find their ids), and
+ *   only until every done record has been matched.
  * - Failures: a line that cannot be read, or whose episode makes the
  *   checker or runtime fail, becomes an error record; a worker that dies
  *   turns the lines it held into error records and is replaced.
@@ -38,7 +45,7 @@ import { Worker } from "node:worker_threads";
 import type { Catalog } from "../catalog/types.js";
 import type { Policy } from "../policy/types.js";
 import { loadEngine, type Engine } from "./engine.js";
-import { processLine, type BatchResult, type LineContext } from "./batch-line.js";
+import { errorRecord, processLine, type BatchResult, type LineContext } from "./batch-line.js";
 import { ProgressBar, type ProgressStream } from "./progress.js";
 
 /** Options of {@link runBatch}. */
@@ -62,9 +69,9 @@ export interface BatchOptions {
   readonly memoryMb?: number;
   /** Worker threads; 0 processes in this thread (default: available cores, at most 8). */
   readonly workers?: number;
-  /** Most lines in flight (read but not yet written); default 4096. */
+  /** Most lines sent for processing and not yet written (the reorder window); default 8192. */
   readonly window?: number;
-  /** Most lines per message to a worker; default 64. */
+  /** Most lines per request to a worker (or per step in this thread); default 512. */
   readonly chunk?: number;
   /** Where a progress bar goes (drawn only on a terminal); default none. */
   readonly progress?: ProgressStream;
@@ -92,23 +99,30 @@ export interface BatchSummary {
   readonly wallMs: number;
 }
 
-/** Per-chunk counts a worker reports. */
+/** Per-batch counts a worker reports. */
 export interface ResultCounts {
   ok: number;
   rejected: number;
   errors: number;
 }
 
-/** Message to a worker: lines to process. */
+/**
+ * Message to a worker: a run of whole input lines as raw UTF-8 bytes
+ * (split on `\n`, a trailing `\r` dropped; blank lines give no result),
+ * numbered from `firstLine`. The buffer is transferred, not copied.
+ */
 export interface WorkRequest {
   readonly seq: number;
-  readonly items: readonly { readonly line: number; readonly text: string }[];
+  readonly firstLine: number;
+  readonly bytes: Uint8Array;
 }
 
-/** Message from a worker: the result lines of one request, in its order. */
+/** Message from a worker: the finished result lines of one request, in its order, as UTF-8 (transferred). */
 export interface WorkResponse {
   readonly seq: number;
-  readonly outs: readonly string[];
+  readonly out: Uint8Array<ArrayBuffer>;
+  /** Result lines in `out` (the non-blank input lines). */
+  readonly lines: number;
   readonly counts: ResultCounts;
 }
 
@@ -225,10 +239,77 @@ export function defaultWorkerUrl(): URL {
   );
 }
 
+// ---------------------------------------------------------------- batches
+
+/** Lines of one request, as the worker and the in-process path see them. */
+export interface BatchOutput {
+  /** The result lines as UTF-8, each ending in `\n` (a view; its buffer is this batch's own, so it can be transferred). */
+  readonly out: Uint8Array<ArrayBuffer>;
+  /** Result lines in `out` (the non-blank input lines). */
+  readonly lines: number;
+  readonly counts: ResultCounts;
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/**
+ * Processes a run of raw input lines (see {@link WorkRequest}) into finished
+ * result lines: the whole per-line work of a batch, done in a worker (or in
+ * this thread with `workers: 0`), so the reading thread never parses a line.
+ */
+export async function processBatch(bytes: Uint8Array, firstLine: number, ctx: LineContext): Promise<BatchOutput> {
+  const lines = splitLines(decoder.decode(bytes));
+  const counts: ResultCounts = { ok: 0, rejected: 0, errors: 0 };
+  // Each result is encoded as soon as it is made, so its string dies young
+  // (a batch's results never pile up on the heap to be copied and promoted).
+  let out = new Uint8Array(Math.max(1 << 16, bytes.length * 4));
+  let pos = 0;
+  let n = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (line.trim() === "") continue;
+    const r = await processLine(line, firstLine + i, ctx);
+    countResult(r, counts);
+    const text = JSON.stringify(r) + "\n";
+    if (out.length - pos < text.length * 3) {
+      const bigger = new Uint8Array(Math.max(out.length * 2, pos + text.length * 3));
+      bigger.set(out.subarray(0, pos));
+      out = bigger;
+    }
+    pos += encoder.encodeInto(text, out.subarray(pos)).written;
+    n++;
+  }
+  return { out: out.subarray(0, pos), lines: n, counts };
+}
+
+/** Splits batch text on `\n` (the last line has none), dropping a trailing `\r` per line. */
+function splitLines(text: string): string[] {
+  const lines = text.split("\n");
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i] ?? "";
+    if (l.endsWith("\r")) lines[i] = l.slice(0, -1);
+  }
+  return lines;
+}
+
+/** A request being processed or waiting to be written. */
+interface Batch {
+  readonly seq: number;
+  readonly firstLine: number;
+  /** Input lines (blank ones included). */
+  readonly lineCount: number;
+  /** Input bytes it stands for (progress). */
+  readonly rawBytes: number;
+  /** Kept until answered, to record its lines as errors if its worker dies. */
+  readonly bytes: Uint8Array;
+}
+
 interface PoolWorker {
   readonly worker: Worker;
   /** Requests sent and not answered, by seq. */
-  readonly pending: Map<number, WorkRequest>;
+  readonly pending: Map<number, Batch>;
 }
 
 /** The default number of workers: the available cores, at most 8. */
@@ -237,75 +318,89 @@ export async function defaultWorkers(): Promise<number> {
   return Math.max(1, Math.min(8, os.availableParallelism()));
 }
 
+/** Raw input held unread by a worker before reading pauses. */
+const READ_AHEAD = 1 << 20;
+/** Bytes per read from the input file. */
+const READ_CHUNK = 1 << 18;
+/** Default lines per request. */
+const DEFAULT_CHUNK = 512;
+/** Default most lines sent and not yet written. */
+const DEFAULT_WINDOW = 8192;
+
 // ---------------------------------------------------------------- the batch
 
 /** Runs a batch (see the module comment). Resolves when every line is written. */
 export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   const started = Date.now();
   const workers = opts.workers ?? (await defaultWorkers());
-  const window = Math.max(1, opts.window ?? 4096);
-  const chunkSize = Math.max(1, opts.chunk ?? 64);
+  const window = Math.max(1, opts.window ?? DEFAULT_WINDOW);
+  const chunkSize = Math.max(1, Math.min(window, opts.chunk ?? DEFAULT_CHUNK));
   const counts: ResultCounts = { ok: 0, rejected: 0, errors: 0 };
 
   // Output, resumed.
   const done: DoneSet =
     opts.out !== undefined ? await readDone(opts.out) : { ids: new Map(), errorLines: new Set(), count: 0 };
-  const resuming = done.ids.size > 0 || done.errorLines.size > 0;
+  // Done entries not yet matched by an input line; at 0 nothing more can be skipped.
+  let unmatched = done.errorLines.size;
+  for (const k of done.ids.values()) unmatched += k;
   const seenDone = new Map<string, number>();
   const fd = opts.out !== undefined ? openSync(opts.out, "a") : undefined;
   const write =
     fd !== undefined
-      ? (text: string): void => {
-          writeSync(fd, text);
+      ? (bytes: Uint8Array): void => {
+          let off = 0;
+          while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
         }
-      : (opts.write ?? ((text: string): void => void process.stdout.write(text)));
+      : opts.write !== undefined
+        ? (bytes: Uint8Array): void => opts.write?.(decoder.decode(bytes))
+        : (bytes: Uint8Array): void => void process.stdout.write(bytes);
 
   // Input.
-  const inputStream = opts.input === "-" ? process.stdin : createReadStream(opts.input);
+  const inputStream = opts.input === "-" ? process.stdin : createReadStream(opts.input, { highWaterMark: READ_CHUNK });
   const totalBytes = opts.input === "-" ? 0 : fstatSyncSafe(opts.input);
   const progress = new ProgressBar(opts.progress, totalBytes);
   let bytesDone = 0;
 
-  // Ordering: results wait in `ready` until every earlier seq is written.
-  const ready = new Map<number, { readonly text: string; readonly bytes: number }>();
+  // Ordering: answered batches wait in `ready` until every earlier one is written.
+  const ready = new Map<number, { readonly batch: Batch; readonly out: Uint8Array; readonly lines: number }>();
   let nextToWrite = 0;
   let nextSeq = 0;
+  /** Input lines sent and not yet written. */
+  let inFlight = 0;
   let written = 0;
+  let processed = 0;
   let waitingForRoom: (() => void) | undefined;
   let allWritten: (() => void) | undefined;
 
+  const wake = (): void => {
+    const w = waitingForRoom;
+    waitingForRoom = undefined;
+    w?.();
+  };
+
   const flush = (): void => {
-    let out = "";
     let n = 0;
     for (;;) {
       const r = ready.get(nextToWrite);
       if (r === undefined) break;
       ready.delete(nextToWrite);
-      out += r.text + "\n";
-      bytesDone += r.bytes;
+      if (r.out.length > 0) write(r.out);
+      bytesDone += r.batch.rawBytes;
+      inFlight -= r.batch.lineCount;
+      written += r.lines;
       nextToWrite++;
       n++;
-      // Keep single writes moderate so a slow disk does not hold a huge string.
-      if (out.length > 1 << 20) {
-        write(out);
-        out = "";
-      }
     }
-    if (out !== "") write(out);
     if (n > 0) {
-      written += n;
       progress.update(written, bytesDone);
-      if (waitingForRoom !== undefined && nextSeq - nextToWrite < window) {
-        const w = waitingForRoom;
-        waitingForRoom = undefined;
-        w();
-      }
+      wake();
       if (allWritten !== undefined && nextToWrite === nextSeq) allWritten();
     }
   };
 
-  const deliver = (seq: number, outs: readonly string[], items: WorkRequest["items"], c: ResultCounts): void => {
-    outs.forEach((text, i) => ready.set(seq + i, { text, bytes: (items[i]?.text.length ?? 0) + 1 }));
+  const deliver = (batch: Batch, out: Uint8Array, lines: number, c: ResultCounts): void => {
+    ready.set(batch.seq, { batch, out, lines });
+    processed += lines;
     counts.ok += c.ok;
     counts.rejected += c.rejected;
     counts.errors += c.errors;
@@ -325,15 +420,18 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   const pool: PoolWorker[] = [];
   let poolError: Error | undefined;
   let startupFailures = 0;
+  let finishing = false;
 
-  const failChunk = (req: WorkRequest, message: string): void => {
-    const c: ResultCounts = { ok: 0, rejected: 0, errors: req.items.length };
-    deliver(
-      req.seq,
-      req.items.map((it) => JSON.stringify({ error: { message, line: it.line } })),
-      req.items,
-      c,
-    );
+  const failBatch = (batch: Batch, message: string): void => {
+    const lines = splitLines(decoder.decode(batch.bytes));
+    let text = "";
+    let n = 0;
+    lines.forEach((l, i) => {
+      if (l.trim() === "") return;
+      text += JSON.stringify(errorRecord(undefined, message, batch.firstLine + i)) + "\n";
+      n++;
+    });
+    deliver(batch, encoder.encode(text), n, { ok: 0, rejected: 0, errors: n });
   };
 
   const startWorker = (): PoolWorker => {
@@ -359,10 +457,11 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
     worker.on("message", (msg: WorkResponse) => {
       answered = true;
       startupFailures = 0;
-      const req = pw.pending.get(msg.seq);
-      if (req === undefined) return;
+      const batch = pw.pending.get(msg.seq);
+      if (batch === undefined) return;
       pw.pending.delete(msg.seq);
-      deliver(msg.seq, msg.outs, req.items, msg.counts);
+      pump();
+      deliver(batch, msg.out, msg.lines, msg.counts);
       pump();
     });
     const onDeath = (why: string): void => {
@@ -371,12 +470,12 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
       pool.splice(i, 1);
       const lost = [...pw.pending.values()];
       pw.pending.clear();
-      for (const req of lost) failChunk(req, `the worker failed while processing this line: ${why}`);
+      for (const b of lost) failBatch(b, `the worker failed while processing this line: ${why}`);
       if (!answered && ++startupFailures >= 3) {
         poolError ??= new Error(`the batch workers fail to start: ${why}`);
       }
       if (poolError !== undefined) {
-        waitingForRoom?.();
+        wake();
         allWritten?.();
       } else if (!finishing) {
         try {
@@ -392,27 +491,87 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
     return pw;
   };
 
-  // Lines read but not yet sent to a worker.
-  const queued: { line: number; text: string }[] = [];
-  let queuedSeq = 0;
-  let finishing = false;
+  // Input read and not yet sent: `pendingBuf[pendingPos…]`, whole lines then a partial one.
+  let pendingBuf: Buffer = Buffer.alloc(0);
+  let pendingPos = 0;
+  let nextLine = 1;
+  let lines = 0;
+  let skipped = 0;
+  let resuming = unmatched > 0;
 
-  /** Sends the queued lines when a worker has room: always when full, early when a worker idles. */
+  /**
+   * Cuts the next request from the read input: up to `chunkSize` whole lines
+   * (fewer only when `partial`), within the window. Only while resuming is a
+   * line looked at here: one already done is blanked out (counted as skipped).
+   */
+  const cut = (partial: boolean): Batch | undefined => {
+    const buf = pendingBuf;
+    const room = inFlight === 0 ? chunkSize : Math.min(chunkSize, window - inFlight);
+    if (room <= 0) return undefined;
+    const start = pendingPos;
+    let end = start;
+    let n = 0;
+    while (n < room) {
+      const nl = buf.indexOf(10, end);
+      if (nl < 0) {
+        if (finishing && end < buf.length) {
+          end = buf.length;
+          n++;
+        }
+        break;
+      }
+      end = nl + 1;
+      n++;
+    }
+    if (n === 0 || (n < room && n < chunkSize && !partial && !finishing)) return undefined;
+    const firstLine = nextLine;
+    let bytes: Uint8Array;
+    if (resuming) {
+      const texts = splitLines(buf.toString("utf8", start, end));
+      texts.forEach((text, i) => {
+        if (text.trim() === "") return;
+        if (alreadyDone(text, firstLine + i, done, seenDone)) {
+          lines++;
+          skipped++;
+          texts[i] = "";
+          if (--unmatched <= 0) resuming = false;
+        }
+      });
+      bytes = encoder.encode(texts.join("\n") + "\n");
+    } else {
+      bytes = new Uint8Array(end - start);
+      bytes.set(buf.subarray(start, end));
+    }
+    pendingPos = end;
+    nextLine += n;
+    inFlight += n;
+    return { seq: nextSeq++, firstLine, lineCount: n, rawBytes: end - start, bytes };
+  };
+
+  /** Sends requests while a worker has room: full ones always, a partial one to an idle worker. */
   const pump = (): void => {
-    while (queued.length > 0) {
-      const target = pool.reduce<PoolWorker | undefined>(
-        (best, w) => (best === undefined || w.pending.size < best.pending.size ? w : best),
-        undefined,
-      );
-      if (target === undefined) return;
-      const idle = target.pending.size === 0;
-      if (!(queued.length >= chunkSize || finishing || idle)) return;
-      if (target.pending.size >= 2) return;
-      const items = queued.splice(0, chunkSize);
-      const req: WorkRequest = { seq: queuedSeq, items };
-      queuedSeq += items.length;
-      target.pending.set(req.seq, req);
+    if (opts.signal?.aborted === true) return;
+    for (;;) {
+      let target: PoolWorker | undefined;
+      for (const w of pool) if (target === undefined || w.pending.size < target.pending.size) target = w;
+      if (target === undefined || target.pending.size >= 2) return;
+      const batch = cut(target.pending.size === 0);
+      if (batch === undefined) return;
+      target.pending.set(batch.seq, batch);
+      // Copied, not transferred: the batch keeps its bytes until answered (see failBatch).
+      const req: WorkRequest = { seq: batch.seq, firstLine: batch.firstLine, bytes: batch.bytes };
       target.worker.postMessage(req);
+    }
+  };
+
+  /** The in-process path: processes every request that can be cut, in order. */
+  const drainHere = async (ctx: LineContext): Promise<void> => {
+    for (;;) {
+      if (opts.signal?.aborted === true) return;
+      const batch = cut(false);
+      if (batch === undefined) return;
+      const r = await processBatch(batch.bytes, batch.firstLine, ctx);
+      deliver(batch, r.out, r.lines, r.counts);
     }
   };
 
@@ -423,55 +582,53 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   }
   const ctx: LineContext | undefined = engine !== undefined ? { ...ctxInit, engine } : undefined;
 
-  const rl = createInterface({ input: inputStream, crlfDelay: Infinity });
-  let lineNo = 0;
-  let lines = 0;
-  let skipped = 0;
   try {
-    for await (const text of rl) {
-      lineNo++;
+    for await (const data of inputStream as AsyncIterable<Buffer | string>) {
       if (opts.signal?.aborted === true) break;
       if (poolError !== undefined) throw poolError;
-      if (text.trim() === "") continue;
-      lines++;
-      if (resuming && alreadyDone(text, lineNo, done, seenDone)) {
-        skipped++;
-        bytesDone += text.length + 1;
-        continue;
-      }
-      const seq = nextSeq++;
+      const chunk = typeof data === "string" ? Buffer.from(data) : data;
+      pendingBuf = pendingPos >= pendingBuf.length ? chunk : Buffer.concat([pendingBuf.subarray(pendingPos), chunk]);
+      pendingPos = 0;
       if (ctx !== undefined) {
-        const r = await processLine(text, lineNo, ctx);
-        const c: ResultCounts = { ok: 0, rejected: 0, errors: 0 };
-        countResult(r, c);
-        deliver(seq, [JSON.stringify(r)], [{ line: lineNo, text }], c);
+        await drainHere(ctx);
         continue;
       }
-      queued.push({ line: lineNo, text });
       pump();
-      if (nextSeq - nextToWrite >= window) {
+      while (pendingBuf.length - pendingPos >= READ_AHEAD && inFlight > 0 && poolError === undefined) {
         await new Promise<void>((resolve) => {
           waitingForRoom = resolve;
           pump();
         });
+        pump();
       }
     }
     finishing = true;
-    pump();
-    if (nextToWrite < nextSeq && poolError === undefined) {
-      await new Promise<void>((resolve) => {
-        allWritten = resolve;
-        pump();
-        flush();
-      });
+    if (ctx !== undefined) {
+      await drainHere(ctx);
+    } else {
+      // Send the rest (within the window; none after an abort), and wait until it is written.
+      const busy = (): boolean =>
+        poolError === undefined &&
+        (nextToWrite < nextSeq || (pendingPos < pendingBuf.length && opts.signal?.aborted !== true));
+      while (busy()) {
+        await new Promise<void>((resolve) => {
+          allWritten = resolve;
+          waitingForRoom = resolve;
+          pump();
+          flush();
+          if (!busy()) resolve();
+        });
+        allWritten = undefined;
+      }
     }
     if (poolError !== undefined) throw poolError;
   } finally {
     finishing = true;
-    rl.close();
+    if (inputStream !== process.stdin) (inputStream as { destroy?: () => void }).destroy?.();
     await Promise.all(pool.map((w) => w.worker.terminate()));
     if (fd !== undefined) closeSync(fd);
   }
+  lines += processed;
   const summary: BatchSummary = {
     lines,
     skipped,
