@@ -5,6 +5,7 @@
  */
 import type { Type } from "../catalog/types.js";
 import { ANY, NUMBER, STRING } from "./builtins.js";
+import { typeText } from "../catalog/type-text.js";
 
 const keyCache = new WeakMap<Type, string>();
 
@@ -125,35 +126,7 @@ export function canMatch(actual: Type, expected: Type): boolean {
   }
 }
 
-/** The type as a catalog author would write it (`string[]`, `Record<string, T>`, `Booking`). */
-export function typeText(t: Type): string {
-  switch (t.kind) {
-    case "any":
-      return "any";
-    case "string":
-    case "number":
-    case "boolean":
-    case "null":
-      return t.kind;
-    case "literal":
-      return JSON.stringify(t.value);
-    case "list": {
-      const e = typeText(t.element);
-      return t.element.kind === "union" ? `(${e})[]` : `${e}[]`;
-    }
-    case "dict":
-      return `Record<string, ${typeText(t.value)}>`;
-    case "record":
-      return (
-        t.name ??
-        `{ ${Object.entries(t.fields)
-          .map(([k, f]) => `${k}${f.optional ? "?" : ""}: ${typeText(f.type)}`)
-          .join("; ")} }`
-      );
-    case "union":
-      return t.types.map(typeText).join(" | ");
-  }
-}
+export { typeText };
 
 /** A short phrase for a value of type `t` ("a list", "a number", "a `Booking` record"). */
 export function valueText(t: Type): string {

@@ -204,32 +204,7 @@ export function parseTypeString(text: string, options: TypeStringOptions = {}): 
 }
 
 /** Writes a type back in the same syntax (for summaries and hashes). */
-export function formatType(t: Type): string {
-  switch (t.kind) {
-    case "any":
-      return "any";
-    case "string":
-    case "number":
-    case "boolean":
-    case "null":
-      return t.kind;
-    case "literal":
-      return JSON.stringify(t.value);
-    case "list": {
-      const e = formatType(t.element);
-      return t.element.kind === "union" ? `(${e})[]` : `${e}[]`;
-    }
-    case "dict":
-      return `Record<string, ${formatType(t.value)}>`;
-    case "record":
-      if (t.name !== undefined) return t.name;
-      return `{ ${Object.entries(t.fields)
-        .map(([k, f]) => `${k}${f.optional ? "?" : ""}: ${formatType(f.type)}`)
-        .join("; ")} }`;
-    case "union":
-      return t.types.map(formatType).join(" | ");
-  }
-}
+export { typeText as formatType } from "../catalog/type-text.js";
 
 /** Every named record type used in a catalog's signatures, by name. */
 export function namedTypes(types: Iterable<Type>): Map<string, Type> {

@@ -134,32 +134,3 @@ export function fitsType(v: JsonValue, t: Type, depth = 0): boolean {
 function isObject(v: JsonValue): v is { readonly [k: string]: JsonValue } {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
-
-/** A type as people write it, for messages. */
-export function showType(t: Type): string {
-  switch (t.kind) {
-    case "any":
-    case "string":
-    case "number":
-    case "boolean":
-    case "null":
-      return t.kind;
-    case "literal":
-      return JSON.stringify(t.value);
-    case "list":
-      return `${t.element.kind === "union" ? `(${showType(t.element)})` : showType(t.element)}[]`;
-    case "dict":
-      return `Record<string, ${showType(t.value)}>`;
-    case "record":
-      return (
-        t.name ??
-        `{ ${Object.entries(t.fields)
-          .map(([k, f]) => `${k}${f.optional ? "?" : ""}: ${showType(f.type)}`)
-          .join("; ")} }`
-      );
-    case "union":
-      return t.types.map(showType).join(" | ");
-    default:
-      return assertNever(t);
-  }
-}

@@ -24,7 +24,8 @@ import { RUNTIME_ERROR_KINDS, type RuntimeErrorKind } from "../diagnostics/codes
 import type { Policy } from "../policy/types.js";
 import { parse } from "../syntax/parse.js";
 import { compile, compileInfo, type CompileInfo } from "./codegen.js";
-import { catalogHandlers, fitsType, jsonCopy, showType } from "./handlers.js";
+import { catalogHandlers, fitsType, jsonCopy } from "./handlers.js";
+import { typeText } from "../catalog/type-text.js";
 import { Journal } from "./journal.js";
 import { startGuest, type GuestSession } from "./pool.js";
 import { preludeFor } from "./prelude-shake.js";
@@ -255,11 +256,11 @@ class Host {
     const out: Record<string, JsonValue> = {};
     for (const [name, decl] of this.opts.catalog.inputs) {
       if (!Object.prototype.hasOwnProperty.call(given, name)) {
-        return { kind: "input", message: `missing input \`${name}\` (declared as ${showType(decl.type)})` };
+        return { kind: "input", message: `missing input \`${name}\` (declared as ${typeText(decl.type)})` };
       }
       const v = jsonCopy(given[name]);
       if (v === undefined || !fitsType(v, decl.type)) {
-        return { kind: "input", message: `input \`${name}\` does not fit its declared type ${showType(decl.type)}` };
+        return { kind: "input", message: `input \`${name}\` does not fit its declared type ${typeText(decl.type)}` };
       }
       if (decl.maxItems !== undefined && Array.isArray(v) && v.length > decl.maxItems) {
         return {
@@ -379,7 +380,7 @@ class Host {
     if (!fitsType(result, fn.returns)) {
       this.fail(seq, {
         kind: "bad-result",
-        message: `the journal's result for \`${fn.name}\` does not fit its declared type ${showType(fn.returns)}`,
+        message: `the journal's result for \`${fn.name}\` does not fit its declared type ${typeText(fn.returns)}`,
       });
       return;
     }
@@ -560,7 +561,7 @@ class Host {
           message:
             result === undefined
               ? `\`${fn.name}\` returned a value that is not JSON`
-              : `\`${fn.name}\` returned ${shortJson(result)}, which does not fit its declared type ${showType(fn.returns)}`,
+              : `\`${fn.name}\` returned ${shortJson(result)}, which does not fit its declared type ${typeText(fn.returns)}`,
         });
       }
       return;
