@@ -16,7 +16,7 @@ import type { AssignTarget, Comprehension, Expr, Module, Name, Node, Stmt } from
 import { assertNever } from "../syntax/ast.js";
 import { BUILTINS } from "./builtins.js";
 import { EL_FOR_BIND, EL_STMT, elementKind, elementNode } from "./cfg.js";
-import { forEachChild } from "./tree.js";
+import { forEachChildInEvaluationOrder as forEachChild } from "../syntax/visit.js";
 
 /** Resolution of a name that is not a variable (variables resolve to their id ≥ 0). */
 export const RES_UNKNOWN = -1;

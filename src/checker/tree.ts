@@ -10,7 +10,7 @@
  * calls and `if` statements are also listed in source order.
  */
 import type { Call, Comprehension, Expr, For, If, Module, Node, Stmt } from "../syntax/ast.js";
-import { assertNever } from "../syntax/ast.js";
+import { forEachChildInEvaluationOrder } from "../syntax/visit.js";
 
 /** A loop: a `for` statement or one `for` clause of a comprehension. */
 export type LoopNode = For | Comprehension;
@@ -43,111 +43,6 @@ export interface TreeIndex {
   readonly ifs: readonly If[];
   /** Every statement in source order. */
   readonly stmts: readonly Stmt[];
-}
-
-/** Calls `fn` on each direct child of `node`, in source order. */
-export function forEachChild(node: Node, fn: (child: Node) => void): void {
-  switch (node.kind) {
-    case "Module":
-      for (const s of node.body) fn(s);
-      return;
-    case "Assign":
-      fn(node.target);
-      fn(node.value);
-      return;
-    case "AugAssign":
-      fn(node.target);
-      fn(node.value);
-      return;
-    case "ExprStmt":
-      fn(node.expr);
-      return;
-    case "For":
-      fn(node.target);
-      fn(node.iter);
-      for (const s of node.body) fn(s);
-      return;
-    case "If":
-      fn(node.test);
-      for (const s of node.body) fn(s);
-      for (const s of node.orelse) fn(s);
-      return;
-    case "Return":
-      if (node.value !== undefined) fn(node.value);
-      return;
-    case "Pass":
-    case "Break":
-    case "Continue":
-    case "Name":
-    case "Number":
-    case "String":
-    case "Bool":
-    case "None":
-      return;
-    case "TupleTarget":
-      for (const e of node.elements) fn(e);
-      return;
-    case "FString":
-      for (const p of node.parts) if (typeof p !== "string") fn(p);
-      return;
-    case "List":
-    case "Tuple":
-      for (const e of node.elements) fn(e);
-      return;
-    case "Dict":
-      for (const e of node.entries) {
-        fn(e.key);
-        fn(e.value);
-      }
-      return;
-    case "Comprehension":
-      fn(node.target);
-      fn(node.iter);
-      for (const c of node.ifs) fn(c);
-      return;
-    case "ListComp":
-      for (const g of node.generators) fn(g);
-      fn(node.element);
-      return;
-    case "DictComp":
-      for (const g of node.generators) fn(g);
-      fn(node.key);
-      fn(node.value);
-      return;
-    case "BinOp":
-    case "BoolOp":
-    case "Compare":
-      fn(node.left);
-      fn(node.right);
-      return;
-    case "UnaryOp":
-      fn(node.operand);
-      return;
-    case "IfExp":
-      fn(node.body);
-      fn(node.test);
-      fn(node.orelse);
-      return;
-    case "Call":
-      fn(node.callee);
-      for (const a of node.args) fn(a);
-      for (const k of node.keywords) fn(k.value);
-      return;
-    case "Attribute":
-      fn(node.object);
-      return;
-    case "Subscript":
-      fn(node.object);
-      fn(node.index);
-      return;
-    case "Slice":
-      fn(node.object);
-      if (node.lower !== undefined) fn(node.lower);
-      if (node.upper !== undefined) fn(node.upper);
-      return;
-    default:
-      return assertNever(node);
-  }
 }
 
 /** True for statement nodes. */
@@ -231,7 +126,7 @@ export function indexTree(module: Module): TreeIndex {
     }
   };
 
-  // The context `visitChild` passes to `visit`: set around each `forEachChild`
+  // The context `visitChild` passes to `visit`: set around each `forEachChildInEvaluationOrder`
   // and restored after it (one callback for the whole walk, no closure per node).
   let cPar = -1;
   let cSt = -1;
@@ -360,7 +255,7 @@ export function indexTree(module: Module): TreeIndex {
     cLoop = loop;
     cControl = control;
     cMaybe = isMaybe;
-    forEachChild(node, visitChild);
+    forEachChildInEvaluationOrder(node, visitChild);
     cPar = sPar;
     cSt = sSt;
     cLoop = sLoop;

@@ -107,3 +107,19 @@ export function forEachChild(node: Node, fn: (child: Node) => void): void {
       assertNever(node);
   }
 }
+
+/**
+ * Like `forEachChild`, but in evaluation order: a comprehension's `for`
+ * clauses come before its element (they bind the names the element reads).
+ * Passes that bind names or nest loops walk in this order.
+ */
+export function forEachChildInEvaluationOrder(node: Node, fn: (child: Node) => void): void {
+  if (node.kind === "ListComp" || node.kind === "DictComp") {
+    for (const g of node.generators) fn(g);
+    if (node.kind === "ListComp") fn(node.element);
+    else {
+      fn(node.key);
+      fn(node.value);
+    }
+  } else forEachChild(node, fn);
+}

@@ -11,7 +11,7 @@ import { diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Call, Expr, Name, Node } from "../../syntax/ast.js";
 import type { Facts } from "../facts.js";
 import { headerSpan, lineOf, sourceName } from "../messages.js";
-import { forEachChild } from "../tree.js";
+import { forEachChildInEvaluationOrder as forEachChild } from "../../syntax/visit.js";
 import { subjectOf, targetedArgs } from "./flow-common.js";
 import type { Rule } from "./rule.js";
 
