@@ -6,6 +6,23 @@
 export const PRELUDE_RUN = String.raw`
 // ------------------------------------------------------------ futures
 var host, issued = [], low = 0, barrier = null, nfut = 0, pq = [], stopped = false, done = false, finish = null;
+// queued: the host reads calls and prints from out through __pw_take once per
+// slice (one crossing per slice instead of one per call).
+var queued = false, out = [];
+// The guest has one line of execution, so waiting needs no promise per
+// future: a waiter awaits the next turn (a batch of results settling) and
+// looks again.
+var turn = null, turnR = null;
+function nextTurn() {
+  if (turn === null) turn = new Promise(function (r) { turnR = r; });
+  return turn;
+}
+function wake() {
+  if (turnR === null) return;
+  var r = turnR;
+  turn = null; turnR = null;
+  r();
+}
 
 // Replaces settled futures inside containers in place; true when nothing is
 // pending. Collects pending futures into pend when given.
@@ -43,23 +60,21 @@ function ready(v, pend, d) {
 // Deep-forces v: waits for every future inside it; returns the value.
 async function deep(v) {
   if (v instanceof F) v = await w(v);
-  for (;;) {
-    var pend = [];
-    if (ready(v, pend, 0)) return v;
-    await Promise.all(pend.map(function (f) { return f.p; }));
-  }
+  while (!ready(v, null, 0)) await nextTurn();
+  return v;
 }
 // The value of a future: synchronously when settled, else a promise.
 function w(f) {
   if (f.s === 1) return f.v;
   if (f.s === 2) throw f.e;
-  return f.p.then(function () { return w(f); });
+  return nextTurn().then(function () { return w(f); });
 }
 function settle(f, text) {
   if (f.s !== 0) return;
   var env = null;
   try { env = fromJson(String(text)); } catch (e) { env = null; }
   settleEnv(f, env);
+  wake();
 }
 function settleEnv(f, env) {
   if (f.s !== 0) return;
@@ -73,7 +88,6 @@ function settleEnv(f, env) {
     }
     f.s = 2; f.e = new Stop(kind, msg, f.ln);
   }
-  f.r();
   advance();
 }
 // Moves past settled calls in program order; stops the run at the first failure.
@@ -90,15 +104,18 @@ function advance() {
 function flush() {
   while (pq.length !== 0 && pq[0].n <= low) {
     var p = pq.shift();
-    try { host.print(p.t, p.l); } catch (e) { /* the host never throws; ignore if it does */ }
+    hout(p.t, p.l);
   }
 }
 // print output waits until every call issued before it has succeeded.
 function hprint(text, ln) {
   if (stopped) throw STOPPED;
-  if (pq.length === 0 && low === issued.length) {
-    try { host.print(text, ln); } catch (e) { /* ignore */ }
-  } else pq.push({ n: issued.length, t: text, l: ln });
+  if (pq.length === 0 && low === issued.length) hout(text, ln);
+  else pq.push({ n: issued.length, t: text, l: ln });
+}
+function hout(text, ln) {
+  if (queued) out.push([1, text, ln]);
+  else try { host.print(text, ln); } catch (e) { /* the host never throws; ignore if it does */ }
 }
 function issue(name, args, ln, eff) {
   var json = toJson(args, ln, 0);
@@ -106,6 +123,7 @@ function issue(name, args, ln, eff) {
   var f = new F(issued.length, ln), p;
   issued.push(f); nfut++;
   if (eff) barrier = f;
+  if (queued) { out.push([0, f.seq, name, json, ln]); return f; }
   try { p = host.call(name, json, ln); } catch (e) { p = undefined; }
   var bad = '{"err":{"kind":"handler","message":"the host call failed"}}';
   // true: the host took the call and answers through __pw_deliver.
@@ -132,16 +150,15 @@ function call(name, args, ln, eff) {
 async function callSlow(name, args, ln, eff) {
   for (var i = 0; i < args.length; i++) args[i] = await deep(args[i]);
   if (eff) {
-    while (!done && low < issued.length) await issued[low].p;
-  } else if (barrier !== null && barrier.s === 0) await barrier.p;
+    while (!done && low < issued.length) await nextTurn();
+  } else while (barrier !== null && barrier.s === 0) await nextTurn();
   if (barrier !== null && barrier.s === 2) throw barrier.e;
   if (stopped) throw STOPPED;
   return issue(name, args, ln, eff);
 }
 async function settleAll() {
   while (!done && low < issued.length) {
-    var f = issued[low];
-    if (f.s === 0) await f.p;
+    if (issued[low].s === 0) await nextTurn();
     advance();
   }
 }
@@ -174,6 +191,7 @@ var RT = Object.freeze({
 // Runs the compiled program; resolves (never rejects) to the JSON envelope.
 function run(main) {
   host = G.__pw_host;
+  queued = host.queue === true;
   var ms = Number(G.__pw_max_steps);
   maxSteps = ms > 0 ? ms : Infinity;
   return new Promise(function (resolve) {
@@ -200,7 +218,18 @@ function deliver(text) {
     f = Array.isArray(e) && typeof e[0] === "number" ? issued[e[0]] : undefined;
     if (f instanceof F) settleEnv(f, e[1]);
   }
+  wake();
 }
 Object.defineProperty(G, "__pw_deliver", { value: deliver, enumerable: false, writable: false, configurable: false });
+
+// With host.queue: the calls and prints since the last take, in order, as the
+// JSON text of [[0, seq, fn, argsJson, line] | [1, text, line], ...]; "" when none.
+function take() {
+  if (out.length === 0) return "";
+  var t = JSON.stringify(out);
+  out = [];
+  return t;
+}
+Object.defineProperty(G, "__pw_take", { value: take, enumerable: false, writable: false, configurable: false });
 })();
 `;

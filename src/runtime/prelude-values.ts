@@ -21,11 +21,11 @@ function R(a, b, c) {
   this.a = a; this.b = b; this.c = c;
   this.n = c > 0 ? (b > a ? Math.ceil((b - a) / c) : 0) : (a > b ? Math.ceil((a - b) / -c) : 0);
 }
-// the future of a catalog call: s 0 pending, 1 ok (v), 2 failed (e).
+// the future of a catalog call: s 0 pending, 1 ok (v), 2 failed (e). No
+// promise per future: whoever waits for one waits for the next turn (see
+// prelude-run) and looks again.
 function F(n, ln) {
-  var self = this;
   this.seq = n; this.ln = ln; this.s = 0; this.v = undefined; this.e = undefined;
-  this.p = new Promise(function (r) { self.r = r; });
 }
 // a stop of the whole program (runtime error, steps, failed call).
 function Stop(kind, message, line) { this.kind = kind; this.message = message; this.line = line; }

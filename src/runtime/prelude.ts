@@ -12,10 +12,16 @@
  *   (never rejecting), or returns `true` and the host later passes results
  *   in batches to `__pw_deliver(text)`, `text` being the JSON of
  *   `[[seq, envelope], …]` where `seq` counts calls from 0 in the order
- *   `call` was invoked. The sandbox does the latter (one crossing per batch,
+ *   they were issued. The sandbox does the latter (one crossing per batch,
  *   no promise per call); the node:vm test path the former.
- * - The prelude defines two globals, `__pw_run(main)` and
- *   `__pw_deliver(text)`, non-enumerable and read-only. The compiled program is the expression statement
+ * - When `__pw_host.queue` is true, the guest calls neither `call` nor
+ *   `print`: it queues them, and the host takes them after every slice with
+ *   `__pw_take()`, the JSON text of `[[0, seq, fn, argsJson, line] |
+ *   [1, text, line], …]` in program order ("" when there are none). The
+ *   sandbox does this (a guest→host crossing costs more than the call's
+ *   whole bookkeeping); the print text crosses exactly, as JSON.
+ * - The prelude defines three globals, `__pw_run(main)`,
+ *   `__pw_deliver(text)` and `__pw_take()`, non-enumerable and read-only. The compiled program is the expression statement
  *   `__pw_run(async ($) => …)`, so evaluating it yields a promise that
  *   resolves (never rejects) to the envelope `{"ok": value}` or
  *   `{"err": {"kind", "message", "line"?}}` as JSON text.

@@ -19,10 +19,12 @@
  *   `String.prototype.includes` runs for hours under a 64 MB heap), so this
  *   file runs in a worker thread that the host kills at the deadline.
  * - Host functions never throw into the guest: a failure is an
- *   `{"err": …}` envelope. A catalog call returns at once (`true`); results
- *   go back in batches through the prelude's `__pw_deliver` (one string and
- *   one guest call per batch instead of a promise per call, see
- *   `prelude.ts`).
+ *   `{"err": …}` envelope. A guest→host call costs ~5 µs in this build, so
+ *   the host object says `queue: true`: the prelude queues its calls and
+ *   prints, and the host takes them with one `__pw_take` per slice; results
+ *   go back in batches through `__pw_deliver` (one string and one guest call
+ *   per batch instead of a promise per call, see `prelude.ts`). Guests
+ *   without `__pw_take` use `call` and `print` directly.
  * - Arguments, results and inputs cross the boundary as JSON strings.
  *
  * Everything here is synchronous once the module is loaded; the owner feeds
@@ -221,7 +223,8 @@ export class GuestModule {
       rt.setMemoryLimit(this.memoryMb * MB);
       rt.setMaxStackSize(GUEST_STACK_BYTES);
       const ctx = rt.newContext({ intrinsics: INTRINSICS });
-      const fresh = { rt, ctx, prelude };
+      const fresh: FreshContext = { rt, ctx, prelude, host: { run: undefined } };
+      defineHost(fresh);
       if (prelude !== "") {
         const r = ctx.evalCode(prelude, "prelude.js");
         if (r.error) {
@@ -245,6 +248,44 @@ interface FreshContext {
   readonly rt: QuickJSRuntime;
   readonly ctx: QuickJSContext;
   readonly prelude: string;
+  /** The run the host functions report to (set when a run takes the context). */
+  readonly host: { run: GuestRun | undefined };
+}
+
+/**
+ * Defines `__pw_host` (see `prelude.ts`) while the context is prepared, off
+ * the run's path. Its functions report to whichever run takes the context;
+ * they never throw into the guest.
+ */
+function defineHost(fresh: FreshContext): void {
+  const { ctx } = fresh;
+  const host = ctx.newObject();
+  const call = ctx.newFunction("call", (fnH, argsH, lineH) => {
+    const run = fresh.host.run;
+    if (run === undefined) return ctx.false;
+    try {
+      return run.hostCall(ctx.getString(fnH), ctx.getString(argsH), ctx.getNumber(lineH)) ? ctx.true : ctx.false;
+    } catch {
+      // A request it cannot read gets `false`, which the prelude turns into a
+      // failed call; it still takes its number.
+      run.hostCall(undefined, "", 0);
+      return ctx.false;
+    }
+  });
+  const print = ctx.newFunction("print", (textH, lineH) => {
+    try {
+      fresh.host.run?.hostPrint(guestString(ctx, textH), ctx.getNumber(lineH));
+    } catch {
+      // A print that cannot be read is dropped; the guest never sees a host error.
+    }
+  });
+  ctx.setProp(host, "call", call);
+  ctx.setProp(host, "print", print);
+  ctx.setProp(host, "queue", ctx.true);
+  call.dispose();
+  print.dispose();
+  ctx.setProp(ctx.global, "__pw_host", host);
+  host.dispose();
 }
 
 function disposeFresh(f: FreshContext): void {
@@ -273,6 +314,8 @@ export class GuestRun {
   private result: QuickJSHandle | undefined;
   /** The prelude's `__pw_deliver`, read after the program started. */
   private deliverFn: QuickJSHandle | undefined;
+  /** The prelude's `__pw_take` (queued calls and prints), when it has one. */
+  private takeFn: QuickJSHandle | undefined;
   /** Calls the guest made that have no result yet. */
   private readonly pending = new Set<number>();
   private outbox: GuestEvent[] = [];
@@ -298,6 +341,7 @@ export class GuestRun {
       const { rt, ctx } = fresh;
       this.rt = rt;
       this.ctx = ctx;
+      fresh.host.run = this;
       rt.setMemoryLimit(this.job.memoryMb * MB);
       const deadline = this.job.deadline;
       rt.setInterruptHandler(() => {
@@ -314,9 +358,8 @@ export class GuestRun {
         return;
       }
       this.result = program.value;
-      const deliverFn = ctx.getProp(ctx.global, "__pw_deliver");
-      if (ctx.typeof(deliverFn) === "function") this.deliverFn = deliverFn;
-      else deliverFn.dispose();
+      this.deliverFn = globalFunction(ctx, "__pw_deliver");
+      this.takeFn = globalFunction(ctx, "__pw_take");
       this.pump();
     } catch (e) {
       this.crashed(e);
@@ -349,6 +392,7 @@ export class GuestRun {
         if (r.error) {
           const message = this.describe(r.error);
           r.error.dispose();
+          this.take();
           this.flush();
           this.end(this.failure(message), true);
           return;
@@ -366,37 +410,24 @@ export class GuestRun {
     if (!this.finished) this.end({ type: "cancelled" }, false);
   }
 
+  /**
+   * `__pw_host.call` from a guest without `__pw_take`. The guest numbers
+   * calls the same way (one per invocation).
+   */
+  hostCall(fn: string | undefined, argsJson: string, line: number): boolean {
+    const seq = this.nextSeq++;
+    if (this.finished || fn === undefined) return false;
+    this.pending.add(seq);
+    this.outbox.push({ type: "call", seq, fn, argsJson, line });
+    return true;
+  }
+
+  /** `__pw_host.print` from a guest without `__pw_take`. */
+  hostPrint(text: string, line: number): void {
+    if (!this.finished) this.outbox.push({ type: "print", text, line });
+  }
+
   private defineGlobals(ctx: QuickJSContext): void {
-    const host = ctx.newObject();
-    const call = ctx.newFunction("call", (fnH, argsH, lineH) => {
-      // Never throws into the guest: a request it cannot read gets `false`,
-      // which the prelude turns into a failed call. The guest numbers calls
-      // the same way (one per invocation).
-      const seq = this.nextSeq++;
-      try {
-        const fn = ctx.getString(fnH);
-        const argsJson = ctx.getString(argsH);
-        const line = ctx.getNumber(lineH);
-        this.pending.add(seq);
-        this.outbox.push({ type: "call", seq, fn, argsJson, line });
-        return ctx.true;
-      } catch {
-        return ctx.false;
-      }
-    });
-    const print = ctx.newFunction("print", (textH, lineH) => {
-      try {
-        this.outbox.push({ type: "print", text: guestString(ctx, textH), line: ctx.getNumber(lineH) });
-      } catch {
-        // A print that cannot be read is dropped; the guest never sees a host error.
-      }
-    });
-    ctx.setProp(host, "call", call);
-    ctx.setProp(host, "print", print);
-    call.dispose();
-    print.dispose();
-    ctx.setProp(ctx.global, "__pw_host", host);
-    host.dispose();
     const inputs = ctx.newString(this.job.inputsJson);
     ctx.setProp(ctx.global, "__pw_inputs", inputs);
     inputs.dispose();
@@ -416,11 +447,18 @@ export class GuestRun {
       if (jobs.error) {
         const message = this.describe(jobs.error);
         jobs.error.dispose();
+        this.take();
         this.flush();
         this.end(this.failure(message), true);
         return;
       }
       if (jobs.value === 0) break;
+    }
+    const taken = this.take();
+    if (taken !== undefined) {
+      this.flush();
+      this.end(this.failure(taken), true);
+      return;
     }
     this.flush();
     if (this.interrupted !== undefined) {
@@ -449,6 +487,37 @@ export class GuestRun {
         return;
       }
     }
+  }
+
+  /**
+   * Moves the calls and prints the guest queued since the last take into the
+   * outbox (after a slice; not after an interrupt, whose slice's calls never
+   * start). Returns the message of a guest failure, else undefined.
+   */
+  private take(): string | undefined {
+    const ctx = this.ctx;
+    const takeFn = this.takeFn;
+    if (ctx === undefined || takeFn === undefined || this.interrupted !== undefined) return undefined;
+    const r = ctx.callFunction(takeFn, ctx.undefined);
+    if (r.error) {
+      const message = this.describe(r.error);
+      r.error.dispose();
+      return message;
+    }
+    const text = ctx.typeof(r.value) === "string" ? ctx.getString(r.value) : "";
+    r.value.dispose();
+    if (text === "") return undefined;
+    for (const e of JSON.parse(text) as (
+      readonly [0, number, string, string, number] | readonly [1, string, number]
+    )[]) {
+      if (e[0] === 0) {
+        const seq = e[1];
+        this.nextSeq = seq + 1;
+        this.pending.add(seq);
+        this.outbox.push({ type: "call", seq, fn: e[2], argsJson: e[3], line: e[4] });
+      } else this.outbox.push({ type: "print", text: e[1], line: e[2] });
+    }
+    return undefined;
   }
 
   private flush(): void {
@@ -500,6 +569,9 @@ export class GuestRun {
     const deliverFn = this.deliverFn;
     this.deliverFn = undefined;
     if (deliverFn !== undefined) dispose(() => deliverFn.dispose());
+    const takeFn = this.takeFn;
+    this.takeFn = undefined;
+    if (takeFn !== undefined) dispose(() => takeFn.dispose());
     const result = this.result;
     this.result = undefined;
     if (result !== undefined) dispose(() => result.dispose());
@@ -511,6 +583,14 @@ export class GuestRun {
     if (rt !== undefined) dispose(() => rt.dispose());
     this.onEnd(tainted);
   }
+}
+
+/** A global function of the guest, or undefined (the handle is the caller's to dispose). */
+function globalFunction(ctx: QuickJSContext, name: string): QuickJSHandle | undefined {
+  const h = ctx.getProp(ctx.global, name);
+  if (ctx.typeof(h) === "function") return h;
+  h.dispose();
+  return undefined;
 }
 
 /** True when an envelope reports a resource limit (the instance is retired after it). */

@@ -53,15 +53,64 @@ describe("codegen output", () => {
     expect(code).not.toContain("$F");
   });
 
-  it("the prelude adds two globals, read-only and not enumerable", () => {
+  it("the prelude adds three globals, read-only and not enumerable", () => {
     const ctx = vm.createContext({});
     const before = Object.getOwnPropertyNames(vm.runInContext("globalThis", ctx) as object);
     vm.runInContext(PRELUDE, ctx);
     const g = vm.runInContext("globalThis", ctx) as Record<string, unknown>;
-    expect(Object.getOwnPropertyNames(g).filter((n) => !before.includes(n))).toEqual(["__pw_run", "__pw_deliver"]);
+    expect(Object.getOwnPropertyNames(g).filter((n) => !before.includes(n))).toEqual([
+      "__pw_run",
+      "__pw_deliver",
+      "__pw_take",
+    ]);
     expect(Object.keys(g)).toEqual([]);
     expect(vm.runInContext('"use strict"; try { __pw_run = 1; "w" } catch (e) { "ro" }', ctx)).toBe("ro");
     expect(vm.runInContext('"use strict"; try { __pw_deliver = 1; "w" } catch (e) { "ro" }', ctx)).toBe("ro");
+    expect(vm.runInContext('"use strict"; try { __pw_take = 1; "w" } catch (e) { "ro" }', ctx)).toBe("ro");
+  });
+
+  it("queues calls and prints for __pw_take when the host says queue, and resumes on __pw_deliver", async () => {
+    const ctx = vm.createContext({ __pw_inputs: JSON.stringify({ users: ["ann", "bo"] }), __pw_max_steps: 0 });
+    const direct: unknown[] = [];
+    vm.runInContext(PRELUDE, ctx);
+    (vm.runInContext("globalThis", ctx) as Record<string, unknown>).__pw_host = {
+      queue: true,
+      call: (...a: unknown[]) => direct.push(a),
+      print: (...a: unknown[]) => direct.push(a),
+    };
+    const code = compileSource(
+      DINNER.replace("book_table(r)\n", "print('\\ud800', r)\nbook_table(r)\nreturn r\n"),
+      dinnerInfo,
+    );
+    const out = vm.runInContext(code, ctx) as Promise<string>;
+    const take = (): unknown => {
+      const t = vm.runInContext("__pw_take()", ctx) as string;
+      return t === "" ? [] : JSON.parse(t);
+    };
+    const deliver = async (results: [number, unknown][]): Promise<void> => {
+      (vm.runInContext("__pw_deliver", ctx) as (t: string) => void)(JSON.stringify(results));
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+    };
+    await Promise.resolve();
+    expect(take()).toEqual([
+      [0, 0, "ask_preference", '["ann"]', 3],
+      [0, 1, "ask_preference", '["bo"]', 3],
+    ]);
+    expect(take()).toEqual([]);
+    await deliver([
+      [1, { ok: ["b"] }],
+      [0, { ok: ["a"] }],
+    ]);
+    expect(take()).toEqual([[0, 2, "identify_overlap", '[{"ann":["a"],"bo":["b"]}]', 4]]);
+    await deliver([[2, { ok: "Sakura" }]]);
+    // print waits for every earlier call; the effect waits too, and comes after it in program order.
+    expect(take()).toEqual([
+      [1, "\ud800 Sakura", 5],
+      [0, 3, "book_table", '["Sakura"]', 6],
+    ]);
+    await deliver([[3, { ok: null }]]);
+    expect(await out).toBe('{"ok":"Sakura"}');
+    expect(direct).toEqual([]);
   });
 
   it("builds compile info from a catalog", () => {
