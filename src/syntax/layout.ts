@@ -21,7 +21,16 @@
  */
 import { tokenMatcher, type IToken, type TokenType } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { forbiddenKeyword, reservedName, syntaxError, unsupportedOperator, FORBIDDEN_KEYWORDS } from "./messages.js";
+import {
+  forbiddenKeyword,
+  invalidNumber,
+  leadingZeros,
+  reservedName,
+  syntaxError,
+  unsupportedOperator,
+  FORBIDDEN_KEYWORDS,
+  WORDS_AFTER_NUMBER,
+} from "./messages.js";
 import type { PositionFinder } from "./positions.js";
 import {
   BinaryOperator,
@@ -48,6 +57,7 @@ import {
   Not,
   NotEq,
   NotIn,
+  NumberLiteral,
   Plus,
   RBrace,
   RBracket,
@@ -403,6 +413,10 @@ class Layout {
         out.push(retype(t, StringLiteral));
         break;
       }
+      case NumberLiteral:
+        out.push(t);
+        i = this.number(raw, i);
+        break;
       case UnsupportedOperator:
         this.report(unsupportedOperator(this.pos.span(start, end), t.image));
         out.push(t);
@@ -440,6 +454,34 @@ class Layout {
     if (isPrefix) {
       if (++this.unaryRun > MAX_NESTING) this.tooDeep(t);
     } else this.unaryRun = 0;
+    return i;
+  }
+
+  /**
+   * Checks the number `raw[i]` as CPython's tokenizer does: a word glued to
+   * it (`1.upper`, `1_000.x`, `2x`, `0x1F`, `1j`, `1f"…"`) is reported and
+   * dropped, so the parser adds no second error for the same text; an
+   * integer with leading zeros (`007`) is reported. Returns the index of the
+   * last raw token used.
+   */
+  private number(raw: readonly IToken[], i: number): number {
+    const t = raw[i]!;
+    const image = t.image;
+    const start = t.startOffset;
+    const end = start + image.length;
+    const next = raw[i + 1];
+    if (next !== undefined && next.startOffset === end) {
+      if (next.tokenType === Identifier && !WORDS_AFTER_NUMBER.has(next.image)) {
+        this.report(invalidNumber(this.pos.span(start, end + next.image.length), image, next.image));
+        return i + 1;
+      }
+      if (next.tokenType === FStringLiteral) {
+        this.report(invalidNumber(this.pos.span(start, end + 1), image, next.image.charAt(0), true));
+        return i + 1;
+      }
+    }
+    if (image.charCodeAt(0) === 48 /* 0 */ && /^0[0_]*[1-9][\d_]*$/.test(image))
+      this.report(leadingZeros(this.pos.span(start, end), image));
     return i;
   }
 
@@ -607,23 +649,32 @@ class Layout {
 
   /**
    * The offset of the `}` that closes the hole opened just before `from`, or
-   * -1. Reports format specs and conversions, which the language lacks.
+   * -1. Strings in the hole (also triple-quoted ones) are skipped. Reports
+   * format specs and conversions, which the language lacks.
    */
   private holeEnd(from: number, to: number): number {
     const text = this.text;
     let depth = 0;
     let quote = 0;
+    let triple = false;
     for (let k = from; k < to; k++) {
       const c = text.charCodeAt(k);
       if (quote !== 0) {
         if (c === 92) k++;
-        else if (c === quote) quote = 0;
+        else if (c === quote && !triple) quote = 0;
+        else if (c === quote && k + 2 < to && text.charCodeAt(k + 1) === c && text.charCodeAt(k + 2) === c) {
+          quote = 0;
+          k += 2;
+        }
         continue;
       }
       switch (c) {
         case 34:
         case 39:
+          // A string in the hole, skipped as the lexer reads it: `'''…'''` ends only at three quotes.
           quote = c;
+          triple = k + 2 < to && text.charCodeAt(k + 1) === c && text.charCodeAt(k + 2) === c;
+          if (triple) k += 2;
           break;
         case 40:
         case 91:

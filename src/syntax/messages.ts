@@ -157,6 +157,73 @@ export function unsupportedOperator(span: Span, op: string): Diagnostic {
   );
 }
 
+/**
+ * Words that may follow a number with no space in between: CPython 3.11
+ * accepts `1if x else 2` and `[1for x in xs]` (with a warning), so these stay
+ * valid; any other letter or `_` right after a number is an error there.
+ */
+export const WORDS_AFTER_NUMBER: ReadonlySet<string> = new Set(["and", "else", "for", "if", "in", "is", "not", "or"]);
+
+const PREFIXED_INTEGERS: readonly (readonly [RegExp, RegExp, string])[] = [
+  [/^[xX]/, /^[xX](?:_?[0-9a-fA-F])+$/, "hexadecimal"],
+  [/^[oO]/, /^[oO](?:_?[0-7])+$/, "octal"],
+  [/^[bB]/, /^[bB](?:_?[01])+$/, "binary"],
+];
+
+/**
+ * A `syntax` error for a number that runs straight into a name, as CPython's
+ * "invalid decimal literal": `1.upper` (`1.` is the float `1.0`), `1_000.x`,
+ * `2x`, `1e`, `1_`; also `0x1F`, `0o17`, `0b101` and `1j`, literals Python
+ * has and the language does not. `name` is the word right after the number
+ * (the `f` when `fString`).
+ */
+export function invalidNumber(span: Span, number: string, name: string, fString = false): Diagnostic {
+  if (fString)
+    return syntaxError(
+      span,
+      `invalid decimal literal \`${number}${name}\`: a number cannot be followed directly by an f-string`,
+      "put an operator between them, e.g. `+`",
+    );
+  if (number === "0") {
+    for (const [prefix, valid, what] of PREFIXED_INTEGERS) {
+      if (!prefix.test(name)) continue;
+      const help = valid.test(name)
+        ? `write the number in decimal: \`${BigInt(`0${name.replace(/_/g, "")}`).toString()}\``
+        : "write the number in decimal digits";
+      return syntaxError(span, `${what} literals are not part of the language: \`0${name}\``, help);
+    }
+  }
+  if (name === "j" || name === "J")
+    return syntaxError(
+      span,
+      `imaginary numbers are not part of the language: \`${number}${name}\``,
+      "use an int or a float",
+    );
+  const message = `invalid decimal literal \`${number}${name}\`: a number cannot be followed directly by a letter or \`_\``;
+  if (/^_[\d_]*$/.test(name)) return syntaxError(span, message, "`_` can only stand between two digits, e.g. `1_000`");
+  if (/^[eE][\d_]*$/.test(name) && !/[eE]/.test(number))
+    return syntaxError(span, message, "an exponent needs digits after the `e`, e.g. `1e3` or `2.5e-3`");
+  if (number.endsWith(".")) {
+    const n = number.slice(0, -1);
+    return syntaxError(
+      span,
+      message,
+      `\`${number}\` is the float \`${n.replace(/_/g, "").replace(/^0+(?=\d)/, "")}.0\`; to use an attribute or method of a number, put the number in parentheses: \`(${n}).${name}\``,
+    );
+  }
+  return syntaxError(span, message, `put an operator between the number and the name, e.g. \`${number} * ${name}\``);
+}
+
+/** A `syntax` error for an integer written with leading zeros (`007`), which CPython rejects. */
+export function leadingZeros(span: Span, number: string): Diagnostic {
+  const digits = number.replace(/_/g, "").replace(/^0+/, "");
+  return syntaxError(
+    span,
+    `leading zeros are not allowed in an integer: \`${number}\``,
+    `write \`${digits}\` (the language has no octal numbers)`,
+  );
+}
+
 /** Builds a span from two positions. */
 export function spanOf(file: string, start: Position, end: Position): Span {
   return { file, start, end };

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import type { Expr, Module, Node, Stmt } from "../../src/syntax/ast.js";
 import { decodeSource, parse, parseBytes } from "../../src/syntax/parse.js";
@@ -360,5 +361,249 @@ describe("decodeSource", () => {
 describe("grammar", () => {
   it("passes chevrotain's grammar validations (skipped at run time for start-up speed)", () => {
     expect(() => new PartwiseParser(true)).not.toThrow();
+  });
+});
+
+/**
+ * Which sources CPython compiles (warnings ignored), in one `python3`
+ * process; undefined when no Python 3.11 or later is on the PATH.
+ */
+function cpythonAccepts(sources: readonly string[]): boolean[] | undefined {
+  const script = [
+    "import json, sys, warnings",
+    "warnings.simplefilter('ignore')",
+    "if sys.version_info < (3, 11): print('null'); sys.exit(0)",
+    "def ok(s):",
+    "    try: compile(s, 't.py', 'exec'); return True",
+    "    except SyntaxError: return False",
+    "print(json.dumps([ok(s) for s in json.load(sys.stdin)]))",
+  ].join("\n");
+  const r = spawnSync("python3", ["-c", script], { input: JSON.stringify(sources), encoding: "utf8" });
+  if (r.status !== 0) return undefined;
+  return (JSON.parse(r.stdout) as boolean[] | null) ?? undefined;
+}
+
+describe("a number followed directly by a name (CPython's `invalid decimal literal`)", () => {
+  const MSG = "a number cannot be followed directly by a letter or `_`";
+  it.each([
+    [
+      "x = 1.upper()\n",
+      [1, 5, 12],
+      `invalid decimal literal \`1.upper\`: ${MSG}`,
+      "`1.` is the float `1.0`; to use an attribute or method of a number, put the number in parentheses: `(1).upper`",
+    ],
+    [
+      "y = 2\nx = 1_000.x\n",
+      [2, 5, 12],
+      `invalid decimal literal \`1_000.x\`: ${MSG}`,
+      "`1_000.` is the float `1000.0`; to use an attribute or method of a number, put the number in parentheses: `(1_000).x`",
+    ],
+    [
+      'x = f"a{1.upper()}"\n',
+      [1, 9, 16],
+      `invalid decimal literal \`1.upper\`: ${MSG}`,
+      "`1.` is the float `1.0`; to use an attribute or method of a number, put the number in parentheses: `(1).upper`",
+    ],
+    [
+      "x = 2x\n",
+      [1, 5, 7],
+      `invalid decimal literal \`2x\`: ${MSG}`,
+      "put an operator between the number and the name, e.g. `2 * x`",
+    ],
+    [
+      "x = 1.5abc\n",
+      [1, 5, 11],
+      `invalid decimal literal \`1.5abc\`: ${MSG}`,
+      "put an operator between the number and the name, e.g. `1.5 * abc`",
+    ],
+    [
+      "x = 1e + 1\n",
+      [1, 5, 7],
+      `invalid decimal literal \`1e\`: ${MSG}`,
+      "an exponent needs digits after the `e`, e.g. `1e3` or `2.5e-3`",
+    ],
+    [
+      "x = 1._5\n",
+      [1, 5, 9],
+      `invalid decimal literal \`1._5\`: ${MSG}`,
+      "`_` can only stand between two digits, e.g. `1_000`",
+    ],
+    [
+      "x = 1iffy\n",
+      [1, 5, 10],
+      `invalid decimal literal \`1iffy\`: ${MSG}`,
+      "put an operator between the number and the name, e.g. `1 * iffy`",
+    ],
+    [
+      'x = 1f"a"\n',
+      [1, 5, 7],
+      "invalid decimal literal `1f`: a number cannot be followed directly by an f-string",
+      "put an operator between them, e.g. `+`",
+    ],
+    [
+      "x = 0x1F.y\n",
+      [1, 5, 9],
+      "hexadecimal literals are not part of the language: `0x1F`",
+      "write the number in decimal: `31`",
+    ],
+    [
+      "x = 0o1_7\n",
+      [1, 5, 10],
+      "octal literals are not part of the language: `0o1_7`",
+      "write the number in decimal: `15`",
+    ],
+    [
+      "x = 0b101\n",
+      [1, 5, 10],
+      "binary literals are not part of the language: `0b101`",
+      "write the number in decimal: `5`",
+    ],
+    [
+      "x = 0xZ\n",
+      [1, 5, 8],
+      "hexadecimal literals are not part of the language: `0xZ`",
+      "write the number in decimal digits",
+    ],
+    ["x = 1.5j\n", [1, 5, 9], "imaginary numbers are not part of the language: `1.5j`", "use an int or a float"],
+    [
+      "x = 0_07\n",
+      [1, 5, 9],
+      "leading zeros are not allowed in an integer: `0_07`",
+      "write `7` (the language has no octal numbers)",
+    ],
+  ] as const)("%j", (source, [line, column, endColumn], message, help) => {
+    const ds = parse(source).diagnostics;
+    expect(ds.map((d) => [d.rule, d.code, d.span.start.line, d.span.start.column, d.span.end.column])).toEqual([
+      ["syntax", "PW1001", line, column, endColumn],
+    ]);
+    expect(ds[0]?.message).toBe(message);
+    expect(ds[0]?.help).toBe(help);
+  });
+
+  const accepted = [
+    "x = 1 .upper()\n",
+    "x = (1).upper()\n",
+    "x = 1.5.real\n",
+    "x = 1..real\n",
+    "x = 1e3.real\n",
+    "x = 1.e3.real\n",
+    "x = .5.real\n",
+    "x = 1if y else 2\n",
+    "x = 1.if y else 2\n",
+    "x = 1.5e3if y else 2\n",
+    "x = [1for y in z]\n",
+    "x = 1in y\n",
+    "x = 1not in y\n",
+    "x = 1and y\n",
+    "x = 1or y\n",
+    "x = 00 + 0_0 + 000\n",
+    "x = 01.5 + 01e3 + 01.\n",
+  ];
+
+  it.each(accepted)("accepts %j, as CPython 3.11 does", (source) => {
+    expect(messages(source)).toEqual([]);
+  });
+
+  const rejected = [
+    "x = 1.upper()\n",
+    "x = 1_000.x\n",
+    "x = 1.5.upper()x\n",
+    "x = 2x\n",
+    "x = 1e\n",
+    "x = 1e+ 5\n",
+    "x = 1_\n",
+    "x = 1__0\n",
+    "x = 1._5\n",
+    "x = 1.e\n",
+    "x = 1.True\n",
+    "x = 1.None\n",
+    "x = 1iffy\n",
+    "x = 01\n",
+    "x = 0_1\n",
+    "x = 1.5_\n",
+    'x = 1f"a"\n',
+    'x = f"{1.upper()}"\n',
+    "x = 1.x if y else 2\n",
+  ];
+
+  it.each(rejected)("rejects %j with one syntax error", (source) => {
+    expect(parse(source).diagnostics.map((d) => d.rule)).toEqual(["syntax"]);
+  });
+
+  const python = cpythonAccepts([...accepted, ...rejected]);
+  it.skipIf(python === undefined)("agrees with CPython (3.11 or later) on every case above", () => {
+    expect(python).toEqual([...accepted.map(() => true), ...rejected.map(() => false)]);
+  });
+
+  it("the printer keeps a number in parentheses before `.`", () => {
+    for (const source of ["x = (1).upper()\n", "x = 1 .upper()\n", "x = (1.5).real\n", "x = (1.).real\n"]) {
+      const e = stmt(source);
+      if (e.kind !== "Assign") throw new Error(e.kind);
+      const printed = printExpr(e.value);
+      expect(printed).toMatch(/^\(1\.?5?\)\./);
+      expect(messages(`y = ${printed}\n`)).toEqual([]);
+    }
+  });
+
+  it("the printer writes a hand-built number's `raw` only when the parser accepts it", () => {
+    const num = (value: number, isFloat: boolean, raw: string) => ({ kind: "Number", value, isFloat, raw }) as Expr;
+    expect(printExpr(num(7, false, "007"))).toBe("7");
+    expect(printExpr(num(2, false, "2x"))).toBe("2");
+    expect(printExpr(num(2, true, "2"))).toBe("2.0");
+    expect(printExpr(num(1000, false, "1_000"))).toBe("1_000");
+  });
+});
+
+describe("f-strings nested in holes print with quotes that parse back", () => {
+  it.each([
+    // [source, printed]
+    [`f"{'a'}"`, `f"{'a'}"`],
+    [`f'{"a"}'`, `f"{'a'}"`],
+    [`f"{f'{x}'}"`, `f"{f'{x}'}"`],
+    [`f"""{f'{"a"}'}"""`, `f"{f'''{'a'}'''}"`],
+    [`f"""{f"{'a'}" + f'{"b"}'}"""`, `f"{f'''{'a'}''' + f'''{'b'}'''}"`],
+    [`f"""{f'''{f"{'a'}"}'''}"""`, `f"""{f"{f'''{'a'}'''}"}"""`],
+    [`f"""{f'''{f"{f'{x}'}"}'''}"""`, `f"""{f"{f'''{f'{x}'}'''}"}"""`],
+    [`f"{'''it's'''}"`, `f"{'''it's'''}"`],
+    [`f"{'it\\'s'}"`, `f"{'''it's'''}"`],
+    [`f"""{'''a'b'''}"""`, `f"{'''a'b'''}"`],
+    [`f"""{'a"b'}"""`, `f"{'a\\"b'}"`],
+    [`f"""{f'''{"x"}'''} "q" """`, `f"{f'''{'x'}'''} \\"q\\" "`],
+    [`f"{f'''{'a'}''' + 'b'}"`, `f"{f'''{'a'}''' + 'b'}"`],
+    [`f"""{[f"{'a'}" for s in xs if f'{"b"}']}"""`, `f"{[f'''{'a'}''' for s in xs if f'''{'b'}''']}"`],
+    [`f"{ {'k': f'{x}'} }"`, `f"{ {'k': f'{x}'} }"`],
+  ])("%s", (source, printed) => {
+    const e = expr(source);
+    const text = printExpr(e);
+    expect(text).toBe(printed);
+    expect(stripSpans(expr(text))).toEqual(stripSpans(e));
+  });
+
+  it("a string inside four nested f-strings is rejected by the parser, as by CPython 3.11", () => {
+    const source = `x = f"""{f'''{f"{f'{"a"}'}"}'''}"""\n`;
+    expect(parse(source).diagnostics.map((d) => d.rule)).toContain("syntax");
+  });
+
+  it("an AST nested deeper than the four quote kinds allow throws a clear error", () => {
+    const str = { kind: "String", value: "a" } as unknown as Expr;
+    const nest = (e: Expr, depth: number): Expr =>
+      depth === 0 ? e : nest({ kind: "FString", parts: [e] } as unknown as Expr, depth - 1);
+    expect(printExpr(nest({ kind: "Name", name: "x" } as unknown as Expr, 4))).toBe(`f"""{f"{f'''{f'{x}'}'''}"}"""`);
+    const message = /cannot print f-strings nested this deep with strings inside/;
+    expect(() => printExpr(nest(str, 4))).toThrow(message);
+    expect(() => printExpr(nest({ kind: "Name", name: "x" } as unknown as Expr, 5))).toThrow(message);
+  });
+
+  const printed = [
+    `f"{'a'}"`,
+    `f"{f'''{'a'}''' + f'''{'b'}'''}"`,
+    `f"""{f"{f'''{'a'}'''}"}"""`,
+    `f"""{f"{f'''{f'{x}'}'''}"}"""`,
+    `f"{'''it's'''}"`,
+    `f"{[f'''{'a'}''' for s in xs if f'''{'b'}''']}"`,
+  ];
+  const python = cpythonAccepts(printed.map((p) => `x = ${p}\n`));
+  it.skipIf(python === undefined)("what the printer writes without backslashes in holes is valid Python 3.11", () => {
+    expect(python).toEqual(printed.map(() => true));
   });
 });

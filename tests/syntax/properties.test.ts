@@ -52,7 +52,7 @@ function constantKey(e: Expr): string | undefined {
   return undefined;
 }
 
-/** Expressions; f-strings only when `hole` (expressions without f-strings: quotes would clash) is given. */
+/** Expressions; f-strings (whose holes are `hole`) only when `hole` is given. */
 function exprArb(hole: fc.Arbitrary<Expr> | undefined): fc.Arbitrary<Expr> {
   return fc.letrec<{ e: Expr }>((tie) => {
     const e = tie("e");
@@ -123,7 +123,9 @@ function exprArb(hole: fc.Arbitrary<Expr> | undefined): fc.Arbitrary<Expr> {
   }).e;
 }
 
-const expr = exprArb(exprArb(undefined));
+// F-strings nested three deep, with strings at every level: the printer
+// must pick quotes so that no hole reuses the quotes of an f-string around it.
+const expr = exprArb(exprArb(exprArb(exprArb(undefined))));
 const subscriptTarget = fc
   .record({ object: nameNode, index: expr })
   .map((r) => ({ kind: "Subscript", ...r }) as unknown as Subscript);
@@ -185,6 +187,63 @@ describe("parse(print(ast)) gives back the AST", () => {
   });
 });
 
+/** Text with every character that quoting, escaping and holes must handle. */
+const trickyText = fc.string({
+  unit: fc.constantFrom("a", '"', "'", "{", "}", "\\", "\n", ":", "!", "#", " ", "\u00e9"),
+  maxLength: 6,
+});
+
+/**
+ * F-strings nested up to four deep (Python's four quote kinds): holes hold
+ * names, numbers, strings (except in the fourth f-string, where no quote
+ * kind is left) and further f-strings, alone or in a list.
+ */
+function nestedFString(depth: number): fc.Arbitrary<Expr> {
+  const atoms: fc.Arbitrary<Expr>[] = [nameNode, numberNode];
+  if (depth < 4) {
+    atoms.push(trickyText.map((value) => ({ kind: "String", value }) as unknown as Expr));
+    atoms.push(nestedFString(depth + 1));
+  }
+  const atom = fc.oneof(...atoms);
+  const hole = fc.oneof(
+    atom,
+    fc.array(atom, { minLength: 2, maxLength: 3 }).map((elements) => ({ kind: "List", elements }) as unknown as Expr),
+  );
+  return fc
+    .array(
+      fc.oneof(
+        trickyText.filter((t) => t !== ""),
+        hole,
+      ),
+      { maxLength: 3 },
+    )
+    .map((raw) => {
+      const parts: (string | Expr)[] = [];
+      for (const p of raw) {
+        const last = parts[parts.length - 1];
+        if (typeof p === "string" && typeof last === "string") parts[parts.length - 1] = last + p;
+        else parts.push(p);
+      }
+      return { kind: "FString", parts } as unknown as Expr;
+    });
+}
+
+describe("parse(print(ast)) gives back nested f-strings", () => {
+  it("for f-strings nested up to four deep with quotes, braces and backslashes in their text", () => {
+    fc.assert(
+      fc.property(nestedFString(1), (e) => {
+        const body = [{ kind: "ExprStmt", expr: e }] as unknown as Stmt[];
+        const text = print({ kind: "Module", file: "g.pw", body, nodeCount: 0 } as unknown as Module);
+        const r = parse(text, "g.pw");
+        expect(r.diagnostics.map((d) => d.message)).toEqual([]);
+        expect(stripSpans(r.module.body)).toEqual(stripSpans(body));
+        expect(print(r.module)).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 const fixtureDir = fileURLToPath(new URL("../fixtures/syntax/valid", import.meta.url));
 const seeds = readdirSync(fixtureDir)
   .map((f) => readFileSync(`${fixtureDir}/${f}`, "utf8"))
@@ -229,6 +288,9 @@ const noise = fc.constantFrom(
   "__x__",
   "1.",
   ".",
+  "0x",
+  "1j",
+  "0_7",
   "\u00a0",
 );
 const mutation = fc.oneof(
