@@ -9,34 +9,56 @@
  * line starts. A duplicated key resolves to its last occurrence, the one
  * `JSON.parse` keeps.
  */
-import { UsageError } from "../errors.js";
+import { CatalogError } from "./catalog-error.js";
 
 /** A path into a JSON value: object keys and array indexes. */
 export type JsonPath = readonly (string | number)[];
 
-/** Parses `text` as JSON, or throws a `UsageError` naming `file` and the line of the first syntax error. */
+/** A 1-based line and column (UTF-16 code units). */
+export interface LineColumn {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Parses `text` as JSON, or throws a `CatalogError` naming `file` and the line and column of the first syntax error. */
 export function parseJson(text: string, file: string, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
     const offset = jsonErrorOffset(text);
-    const reason = (err as Error).message
-      .replace(/ in JSON at position \d+.*$/s, "")
-      .replace(/, ".*" is not valid JSON$/s, "");
-    throw new UsageError(
-      `${what} is not valid JSON: ${reason}`,
+    const at = offset === undefined ? undefined : positionAt(text, offset);
+    throw CatalogError.single(
+      `${what} is not valid JSON: ${jsonErrorReason(err)}`,
       file,
-      offset === undefined ? undefined : lineAt(text, offset),
+      at?.line,
+      undefined,
+      at?.column,
     );
   }
 }
 
+/** `JSON.parse`'s complaint without V8's position and quoted text (the line is reported on its own). */
+export function jsonErrorReason(err: unknown): string {
+  return (err as Error).message.replace(/ in JSON at position \d+.*$/s, "").replace(/, ".*" is not valid JSON$/s, "");
+}
+
 /** 1-based line of `offset` in `text`. */
 export function lineAt(text: string, offset: number): number {
+  return positionAt(text, offset).line;
+}
+
+/** 1-based line and column of `offset` in `text`. */
+export function positionAt(text: string, offset: number): LineColumn {
   let line = 1;
+  let lineStart = 0;
   const end = Math.min(offset, text.length);
-  for (let i = 0; i < end; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: end - lineStart + 1 };
 }
 
 /** Offsets of one value: where it starts, and where its key starts (members of objects). */
@@ -126,8 +148,8 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-/** 1-based line of `offset`, by binary search over `starts`. */
-function lineOf(starts: readonly number[], offset: number): number {
+/** 1-based line and column of `offset`, by binary search over `starts`. */
+function lineColumnOf(starts: readonly number[], offset: number): LineColumn {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
@@ -135,7 +157,7 @@ function lineOf(starts: readonly number[], offset: number): number {
     if ((starts[mid] ?? 0) <= offset) lo = mid;
     else hi = mid - 1;
   }
-  return lo + 1;
+  return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
 }
 
 /**
@@ -145,6 +167,12 @@ function lineOf(starts: readonly number[], offset: number): number {
  * value's line when the path stops early; undefined when the text is not JSON.
  */
 export function jsonLineLocator(text: string): (path: JsonPath, key?: boolean) => number | undefined {
+  const locate = jsonPositionLocator(text);
+  return (path, key = false) => locate(path, key)?.line;
+}
+
+/** As `jsonLineLocator`, with the column too. */
+export function jsonPositionLocator(text: string): (path: JsonPath, key?: boolean) => LineColumn | undefined {
   let index: { spots: Map<string, Spot>; starts: number[] } | undefined;
   let broken = false;
   return (path, key = false) => {
@@ -161,7 +189,7 @@ export function jsonLineLocator(text: string): (path: JsonPath, key?: boolean) =
       const spot = index.spots.get(pathKey(path.slice(0, n)));
       if (spot === undefined) continue;
       const offset = key && spot.key !== undefined ? spot.key : spot.value;
-      return lineOf(index.starts, offset);
+      return lineColumnOf(index.starts, offset);
     }
     return undefined;
   };

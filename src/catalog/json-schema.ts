@@ -6,21 +6,25 @@
  * `anyOf`/`oneOf` (unions), `allOf` of object schemas (one merged record),
  * local `$ref`s to `#/$defs/NAME` or `#/definitions/NAME` (records named
  * NAME), `nullable: true`; no `type` at all is `any`. Anything else is a
- * `UsageError` naming the file and the line of the schema.
+ * problem reported through the context, naming the key of the schema, and
+ * the schema it is in reads as `any`: so one pass over a catalog finds every
+ * problem, and a sibling or a later tool is still checked. A `$ref` that
+ * fails reads as `any` wherever else it is used, so it is reported once.
  */
-import { UsageError } from "../errors.js";
-import { jsonLineOfPath, type JsonPath } from "./json-lines.js";
+import type { JsonPath } from "./json-lines.js";
 import type { Field, Type } from "./types.js";
 import { unionOf } from "./type-ops.js";
 
-/** Where a schema sits, for error messages and `$ref` resolution. */
+/** Reports a problem at `path` in the document (its key when `key` is set), with what to do. */
+export type ReportAt = (path: JsonPath, message: string, help?: string, key?: boolean) => void;
+
+/** Where a schema sits, for `$ref` resolution, and where its problems go. */
 export interface SchemaContext {
-  readonly file: string;
-  readonly text: string;
   /** The schema `$ref`s resolve against (the tool's inputSchema or outputSchema). */
   readonly root: unknown;
   /** Path of `root` in the document. */
   readonly rootPath: JsonPath;
+  readonly report: ReportAt;
 }
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -29,27 +33,67 @@ function isObj(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** The catalog type of `schema` (at `path` in the document); `where` names it in messages. */
-export function schemaToType(schema: unknown, path: JsonPath, where: string, ctx: SchemaContext): Type {
-  return new SchemaMapper(ctx).map(schema, path, where);
+const SCHEMA_HELP =
+  "a catalog reads JSON Schema types string, number, integer, boolean, null, array, object, enum, const, anyOf, oneOf and local $ref";
+
+/** What is wrong with one schema, thrown up to the nearest schema that reads as `any`. */
+class SchemaProblem extends Error {
+  constructor(
+    readonly path: JsonPath,
+    message: string,
+    readonly help: string,
+    readonly onKey: boolean,
+  ) {
+    super(message);
+  }
 }
+
+/**
+ * The catalog type of `schema` (at `path` in the document); `where` names it
+ * in messages. Problems go to `ctx.report`; the schemas they are in read as `any`.
+ */
+export function schemaToType(schema: unknown, path: JsonPath, where: string, ctx: SchemaContext): Type {
+  let mapper = mappers.get(ctx);
+  if (mapper === undefined) {
+    mapper = new SchemaMapper(ctx);
+    mappers.set(ctx, mapper);
+  }
+  return mapper.map(schema, path, where);
+}
+
+/** One mapper per context, so the schemas of one root (a tool's parameters) share their resolved `$ref`s. */
+const mappers = new WeakMap<SchemaContext, SchemaMapper>();
 
 class SchemaMapper {
   private readonly resolving = new Set<string>();
   private readonly memo = new Map<string, Type>();
+  /** Problems reported so far, to tell whether a part read as `any` because it was wrong. */
+  private reported = 0;
 
   constructor(private readonly ctx: SchemaContext) {}
 
-  private fail(path: JsonPath, where: string, why: string, key?: string): UsageError {
-    return new UsageError(
+  private fail(path: JsonPath, where: string, why: string, key?: string): SchemaProblem {
+    return new SchemaProblem(
+      key === undefined ? path : [...path, key],
       `${where}: ${why}`,
-      this.ctx.file,
-      jsonLineOfPath(this.ctx.text, key === undefined ? path : [...path, key], key !== undefined),
-      "a catalog reads JSON Schema types string, number, integer, boolean, null, array, object, enum, const, anyOf, oneOf and local $ref",
+      SCHEMA_HELP,
+      key !== undefined,
     );
   }
 
+  /** The type of `schema`; `any` (and the problem reported) when something in it cannot be read. */
   map(schema: unknown, path: JsonPath, where: string): Type {
+    try {
+      return this.mapOrThrow(schema, path, where);
+    } catch (err) {
+      if (!(err instanceof SchemaProblem)) throw err;
+      this.reported++;
+      this.ctx.report(err.path, err.message, err.help, err.onKey);
+      return { kind: "any" };
+    }
+  }
+
+  private mapOrThrow(schema: unknown, path: JsonPath, where: string): Type {
     if (schema === true || schema === undefined) return { kind: "any" };
     if (!isObj(schema)) throw this.fail(path, where, "a schema must be an object");
     const t = this.mapObject(schema, path, where);
@@ -135,11 +179,11 @@ class SchemaMapper {
         return { kind: "dict", value: this.map(extra, [...path, "additionalProperties"], where) };
       }
       default:
-        throw new UsageError(
+        throw new SchemaProblem(
+          typePath,
           `${where}: JSON Schema type \`${JSON.stringify(type)}\` cannot be used in a catalog`,
-          this.ctx.file,
-          jsonLineOfPath(this.ctx.text, typePath),
           "use string, number, integer, boolean, null, array or object",
+          false,
         );
     }
   }
@@ -147,8 +191,11 @@ class SchemaMapper {
   private allOf(list: unknown, path: JsonPath, where: string): Type {
     if (!Array.isArray(list) || list.length === 0)
       throw this.fail(path, where, "`allOf` must be a non-empty array", "allOf");
+    const before = this.reported;
     const parts = list.map((m: unknown, i) => this.map(m, [...path, "allOf", i], where));
     if (parts.length === 1 && parts[0] !== undefined) return parts[0];
+    // A member that read as `any` because it is wrong has been reported; it says nothing about `allOf`.
+    if (this.reported > before) return { kind: "any" };
     const fields: Record<string, Field> = {};
     for (const p of parts) {
       if (p.kind !== "record")
@@ -177,6 +224,7 @@ class SchemaMapper {
     if (this.resolving.has(key))
       throw this.fail(path, where, `\`${ref}\` refers to itself; a catalog type cannot be recursive`, "$ref");
     this.resolving.add(key);
+    // A definition that cannot be read is reported where it is (once) and reads as `any` at every use.
     let t = this.map(target, [...this.ctx.rootPath, m[1] ?? "", name], `${where} (\`${ref}\`)`);
     if (t.kind === "record") t = { ...t, name };
     this.resolving.delete(key);

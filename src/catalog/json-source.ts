@@ -6,9 +6,17 @@
  * so reading an MCP catalog never loads `yaml`.
  */
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Node as YamlNode } from "yaml";
-import type { JsonPath } from "./json-lines.js";
+import type { JsonPath, LineColumn } from "./json-lines.js";
 
-export { jsonErrorOffset, lineAt, parseJson, type JsonPath } from "./json-lines.js";
+export {
+  jsonErrorOffset,
+  jsonErrorReason,
+  lineAt,
+  parseJson,
+  positionAt,
+  type JsonPath,
+  type LineColumn,
+} from "./json-lines.js";
 
 /**
  * The line of the value at `path` in the JSON (or YAML) `text`, or of its key
@@ -22,6 +30,12 @@ export function lineOfPath(text: string, path: JsonPath, key = false): number | 
 
 /** Finds lines of paths in one text, parsing it (with node ranges) once, on the first lookup. */
 export function lineLocator(text: string): (path: JsonPath, key?: boolean) => number | undefined {
+  const locate = positionLocator(text);
+  return (path, key = false) => locate(path, key)?.line;
+}
+
+/** As `lineLocator`, with the column too. */
+export function positionLocator(text: string): (path: JsonPath, key?: boolean) => LineColumn | undefined {
   let parsed: { doc: ReturnType<typeof parseDocument>; lineCounter: LineCounter } | undefined;
   return (path, key = false) => {
     if (parsed === undefined) {
@@ -47,6 +61,8 @@ export function lineLocator(text: string): (path: JsonPath, key?: boolean) => nu
     }
     const target = (key && keyNode !== undefined ? keyNode : node) as YamlNode | null | undefined;
     const start = target?.range?.[0];
-    return start === undefined ? undefined : parsed.lineCounter.linePos(start).line;
+    if (start === undefined) return undefined;
+    const { line, col } = parsed.lineCounter.linePos(start);
+    return { line, column: col };
   };
 }

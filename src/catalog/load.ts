@@ -14,8 +14,8 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
-import { UsageError } from "../errors.js";
 import { makeCatalog, sha256 } from "./build.js";
+import { CatalogError } from "./catalog-error.js";
 import {
   catalogCacheDir,
   contentHash,
@@ -30,6 +30,8 @@ import { readTypeScriptCatalog, type ReadFile } from "./typescript-catalog.js";
 import { typescriptModule } from "./typescript-module.js";
 
 export { catalogFromObject, catalogTypes } from "./build.js";
+export { CatalogError } from "./catalog-error.js";
+export { MAX_PROBLEMS, type LoadProblem } from "./load-problem.js";
 export type {
   CatalogDefinition,
   FunctionDefinition,
@@ -47,8 +49,8 @@ export function catalogFormat(path: string): "typescript" | "mcp" | undefined {
   return undefined;
 }
 
-function unsupportedExtension(path: string): UsageError {
-  return new UsageError(
+function unsupportedExtension(path: string): CatalogError {
+  return CatalogError.single(
     `cannot read catalog ${path}: unsupported file type`,
     path,
     undefined,
@@ -57,9 +59,10 @@ function unsupportedExtension(path: string): UsageError {
 }
 
 /**
- * Loads the catalog at `path`. Throws `UsageError` naming the file (and the
- * line where one applies) for a missing file, an unsupported extension, or
- * anything in it a catalog cannot use.
+ * Loads the catalog at `path`. Throws `CatalogError` (a `UsageError`) naming
+ * the file for a missing file or an unsupported extension, and for a file
+ * with things in it a catalog cannot use, every one of them (`problems`,
+ * in source order, each with its line and column) at once.
  */
 export async function loadCatalog(path: string): Promise<Catalog> {
   if (catalogFormat(path) === undefined) throw unsupportedExtension(path);
@@ -72,7 +75,7 @@ export async function loadCatalog(path: string): Promise<Catalog> {
   return parseCatalogSource(text, path, { diskCache: true });
 }
 
-function readError(path: string, err: unknown): UsageError {
+function readError(path: string, err: unknown): CatalogError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const why =
     code === "ENOENT"
@@ -80,7 +83,7 @@ function readError(path: string, err: unknown): UsageError {
       : code === "EISDIR"
         ? "it is a directory"
         : ((err as Error).message ?? String(err));
-  return new UsageError(`cannot read catalog ${path}: ${why}`, path);
+  return CatalogError.single(`cannot read catalog ${path}: ${why}`, path);
 }
 
 /** Options of `parseCatalogSource`. */

@@ -5,8 +5,16 @@
  * types in their signatures are mapped to catalog types by reading the
  * type nodes, resolving named types from interfaces and type aliases
  * declared in the file or imported from relative files in the catalog's
- * folder. Anything that cannot be mapped is a `UsageError` naming the file,
+ * folder. Anything that cannot be mapped is a problem naming the file,
  * the line and the type, never a silent `any`.
+ *
+ * Problems are collected, not thrown one at a time: each declaration,
+ * parameter, result, field and union member is read on its own, one that
+ * cannot be mapped is reported and read as `any` so the rest is still
+ * checked, and at the end one `CatalogError` lists every problem in source
+ * order. A named type that cannot be read is reported once and reads as
+ * `any` wherever else it is used. A file that does not parse is reported
+ * alone: nothing in it can be trusted.
  *
  * Decisions: `@irreversible` without `@effect` is effect class `external`
  * (as for MCP tools); `undefined` and `void` map to `null` (a handler that
@@ -17,9 +25,10 @@
  */
 import { dirname, join, relative, resolve, isAbsolute } from "node:path";
 import type { ts } from "ts-morph";
-import { UsageError } from "../errors.js";
 import { didYouMean } from "../util/suggest.js";
 import { DEFAULT_EFFECT_CLASS } from "./build.js";
+import { CatalogError } from "./catalog-error.js";
+import { inSourceOrder, type LoadProblem } from "./load-problem.js";
 import { catalogNameProblem, isEffectClass } from "./names.js";
 import type { CatalogFunction, CatalogInput, Field, Param, Type } from "./types.js";
 import type { TypeScript } from "./typescript-module.js";
@@ -51,6 +60,16 @@ const STANDARD_TAGS: ReadonlySet<string> = new Set(
     "summary description file module namespace property prop arg argument callback enum const constant"
   ).split(" "),
 );
+
+/** One problem, thrown up to the nearest part of the catalog that is read on its own. */
+class ReaderProblem extends Error {
+  constructor(readonly problem: LoadProblem) {
+    super(problem.message);
+  }
+}
+
+/** What a named type that cannot be read reads as, after it has been reported once. */
+const UNREADABLE: Type = { kind: "any" };
 
 /** Keyword types by syntax kind (built on first use: the kinds come from the lazily loaded compiler). */
 let KEYWORD_TYPES: ReadonlyMap<ts.SyntaxKind, "string" | "number" | "boolean" | "any" | "null"> | undefined;
@@ -107,6 +126,7 @@ class Reader {
   private readonly texts: { path: string; absolutePath: string; text: string }[] = [];
   private readonly memo = new Map<string, Type>();
   private readonly resolving = new Set<string>();
+  private readonly problems: LoadProblem[] = [];
 
   constructor(
     private readonly ts: TypeScript,
@@ -116,33 +136,50 @@ class Reader {
     this.rootDir = dirname(resolve(path));
   }
 
+  /** The catalog in `text`; throws `CatalogError` with every problem found. */
   read(text: string): TypeScriptCatalog {
+    let file: SourceInfo;
+    try {
+      file = this.parse(this.path, resolve(this.path), text);
+    } catch (err) {
+      if (err instanceof ReaderProblem) throw new CatalogError([err.problem]);
+      throw err;
+    }
+    const read = this.readDeclarations(file);
+    if (this.problems.length > 0) {
+      throw new CatalogError(inSourceOrder(this.problems, [file.path, ...this.texts.map((t) => t.path)]));
+    }
+    return read;
+  }
+
+  private readDeclarations(file: SourceInfo): TypeScriptCatalog {
     const ts = this.ts;
-    const file = this.parse(this.path, resolve(this.path), text);
     const functions: CatalogFunction[] = [];
     const inputs: CatalogInput[] = [];
     const firstLine = new Map<string, number>();
+    /** Reports a bad or repeated name; the declaration is read anyway, for the problems in its types. */
     const claim = (name: string, node: ts.Node): void => {
       const line = this.line(file, node);
       const problem = catalogNameProblem(name);
       if (problem !== undefined) {
-        throw new UsageError(
+        this.report(
+          file,
+          node,
           `catalog name \`${name}\` ${problem}`,
-          file.path,
-          line,
           "name catalog functions and inputs with letters, digits and `_`",
         );
       }
       const first = firstLine.get(name);
       if (first !== undefined) {
-        throw new UsageError(
+        this.report(
+          file,
+          node,
           `\`${name}\` is declared more than once in the catalog (first at line ${first})`,
-          file.path,
-          line,
           "give every catalog function and input its own name",
         );
+      } else {
+        firstLine.set(name, line);
       }
-      firstLine.set(name, line);
     };
 
     // Local declarations, for `export { name }` lists and overload detection.
@@ -164,12 +201,13 @@ class Reader {
       const all = localFunctions.get(fn.name?.text ?? name) ?? [fn];
       if (all.length > 1) {
         const second = all[1] ?? fn;
-        throw new UsageError(
+        this.report(
+          file,
+          second.name ?? second,
           `function \`${name}\` is overloaded; a catalog function has one signature`,
-          file.path,
-          this.line(file, second.name ?? second),
           "keep one declaration with one parameter list",
         );
+        return;
       }
       claim(name, fn.name ?? fn);
       const declared = file.isDeclaration || this.hasModifier(fn, ts.SyntaxKind.DeclareKeyword);
@@ -198,24 +236,26 @@ class Reader {
         if (!this.hasModifier(st, ts.SyntaxKind.ExportKeyword)) continue;
         for (const decl of st.declarationList.declarations) {
           if (!ts.isIdentifier(decl.name)) {
-            throw new UsageError(
+            this.report(
+              file,
+              decl,
               `an exported destructuring declaration (\`${decl.name.getText(file.sf)}\`) cannot be a catalog input`,
-              file.path,
-              this.line(file, decl),
               "declare each input on its own: `export declare const users: string[];`",
             );
+            continue;
           }
           addVariable(decl.name.text, decl, st);
         }
       } else if (ts.isExportDeclaration(st)) {
         if (st.isTypeOnly) continue;
         if (st.moduleSpecifier !== undefined) {
-          throw new UsageError(
+          this.report(
+            file,
+            st,
             `re-exports from \`${st.moduleSpecifier.getText(file.sf)}\` are not read`,
-            file.path,
-            this.line(file, st),
             "declare catalog functions and inputs in the catalog file itself",
           );
+          continue;
         }
         const clause = st.exportClause;
         if (clause === undefined || !ts.isNamedExports(clause)) continue;
@@ -228,10 +268,11 @@ class Reader {
           if (fns?.[0] !== undefined) addFunction(exported, fns[0]);
           else if (variable !== undefined) addVariable(exported, variable.decl, variable.statement);
           else if (!file.types.has(local)) {
-            throw new UsageError(
+            this.report(
+              file,
+              spec,
               `\`${local}\` is exported but is not a function or \`const\` declared in the catalog`,
-              file.path,
-              this.line(file, spec),
+              "export only functions, `const`s, interfaces and types declared in the catalog file",
             );
           }
         }
@@ -241,10 +282,10 @@ class Reader {
         !this.hasModifier(st, ts.SyntaxKind.DefaultKeyword)
       ) {
         const what = ts.isClassDeclaration(st) ? "a class" : ts.isEnumDeclaration(st) ? "an enum" : "a namespace";
-        throw new UsageError(
+        this.report(
+          file,
+          st,
           `exported \`${st.name?.getText(file.sf) ?? "?"}\` is ${what}, which a catalog cannot use`,
-          file.path,
-          this.line(file, st),
           "a catalog exports functions (subtasks), `const`s (inputs), interfaces and types",
         );
       }
@@ -262,11 +303,15 @@ class Reader {
       .parseDiagnostics;
     const first = syntaxErrors?.[0];
     if (first !== undefined) {
-      throw new UsageError(
-        `the catalog does not parse as TypeScript: ${ts.flattenDiagnosticMessageText(first.messageText, " ")}`,
-        path,
-        sf.getLineAndCharacterOfPosition(first.start).line + 1,
-      );
+      const at = sf.getLineAndCharacterOfPosition(first.start);
+      throw new ReaderProblem({
+        message: `the catalog does not parse as TypeScript: ${ts.flattenDiagnosticMessageText(first.messageText, " ")}`,
+        file: path,
+        line: at.line + 1,
+        column: at.character + 1,
+        key: undefined,
+        help: undefined,
+      });
     }
     const types = new Map<string, (ts.InterfaceDeclaration | ts.TypeAliasDeclaration)[]>();
     const imports = new Map<string, { specifier: string; imported: string; node: ts.Node }>();
@@ -303,11 +348,11 @@ class Reader {
 
   /** The file a relative import names, read and parsed once. */
   private importedFile(from: SourceInfo, specifier: string, node: ts.Node): SourceInfo {
-    const fail = (why: string): UsageError =>
-      new UsageError(
+    const fail = (why: string): ReaderProblem =>
+      this.fail(
+        from,
+        node,
         `cannot read types from \`${specifier}\`: ${why}`,
-        from.path,
-        this.line(from, node),
         "a catalog's types come from the catalog file or relative imports within its folder",
       );
     if (!specifier.startsWith("./") && !specifier.startsWith("../")) throw fail("only relative imports are read");
@@ -336,6 +381,38 @@ class Reader {
 
   private line(file: SourceInfo, node: ts.Node): number {
     return file.sf.getLineAndCharacterOfPosition(node.getStart(file.sf)).line + 1;
+  }
+
+  // -------------------------------------------------------------------------
+  // Problems
+
+  /** A problem at `node` of `file`, to throw up to the nearest part read on its own (see `guard`). */
+  private fail(file: SourceInfo, node: ts.Node, message: string, help?: string): ReaderProblem {
+    const at = file.sf.getLineAndCharacterOfPosition(node.getStart(file.sf));
+    return new ReaderProblem({
+      message,
+      file: file.path,
+      line: at.line + 1,
+      column: at.character + 1,
+      key: undefined,
+      help,
+    });
+  }
+
+  /** Records a problem at `node` of `file`; reading goes on. */
+  private report(file: SourceInfo, node: ts.Node, message: string, help?: string): void {
+    this.problems.push(this.fail(file, node, message, help).problem);
+  }
+
+  /** `read()`, or `fallback` with the problem recorded when it throws one. */
+  private guard<T>(fallback: T, read: () => T): T {
+    try {
+      return read();
+    } catch (err) {
+      if (!(err instanceof ReaderProblem)) throw err;
+      this.problems.push(err.problem);
+      return fallback;
+    }
   }
 
   private hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
@@ -368,27 +445,31 @@ class Reader {
     const params: Param[] = [];
     for (const p of fn.parameters) {
       if (!ts.isIdentifier(p.name)) {
-        throw new UsageError(
+        this.report(
+          file,
+          p,
           `a destructured parameter of \`${name}\` (\`${p.name.getText(file.sf)}\`) cannot be a catalog parameter`,
-          file.path,
-          this.line(file, p),
           "take each value as its own named parameter",
         );
+        continue;
       }
       const pname = p.name.text;
       if (p.dotDotDotToken !== undefined) {
-        throw new UsageError(
+        this.report(
+          file,
+          p,
           `rest parameter \`...${pname}\` of \`${name}\` cannot be a catalog parameter`,
-          file.path,
-          this.line(file, p),
           "take a list instead: `" + pname + ": string[]`",
         );
+        continue;
       }
       const where = `parameter \`${pname}\` of \`${name}\``;
-      const type =
-        p.type !== undefined
-          ? this.typeOf(p.type, file, { where, outer: p.type.getText(file.sf) })
-          : this.inferFromInitializer(file, p.initializer, where, p);
+      const paramType = p.type;
+      const type = this.guard<Type>({ kind: "any" }, () =>
+        paramType !== undefined
+          ? this.typeOf(paramType, file, { where, outer: paramType.getText(file.sf) })
+          : this.inferFromInitializer(file, p.initializer, where, p),
+      );
       const pdoc = doc.params.get(pname);
       params.push({
         name: pname,
@@ -397,25 +478,33 @@ class Reader {
         ...(pdoc === undefined ? {} : { doc: pdoc }),
       });
     }
+    let returns: Type = { kind: "any" };
     if (fn.type === undefined) {
-      throw new UsageError(
+      // At the `)` the result type goes after, so that the parameters' problems come first.
+      const close = fn.getChildren(file.sf).find((c) => c.kind === ts.SyntaxKind.CloseParenToken);
+      this.report(
+        file,
+        close ?? nameNode,
         `function \`${name}\` has no return type`,
-        file.path,
-        this.line(file, nameNode),
         "declare the result type, e.g. `: Promise<string[]>`",
       );
+    } else {
+      const written = fn.type;
+      let retNode: ts.TypeNode = written;
+      if (
+        ts.isTypeReferenceNode(retNode) &&
+        ts.isIdentifier(retNode.typeName) &&
+        retNode.typeName.text === "Promise" &&
+        retNode.typeArguments?.length === 1 &&
+        !file.types.has("Promise")
+      ) {
+        retNode = retNode.typeArguments[0] ?? retNode;
+      }
+      const node = retNode;
+      returns = this.guard<Type>(returns, () =>
+        this.typeOf(node, file, { where: `the result of \`${name}\``, outer: written.getText(file.sf) }),
+      );
     }
-    let retNode: ts.TypeNode = fn.type;
-    if (
-      ts.isTypeReferenceNode(retNode) &&
-      ts.isIdentifier(retNode.typeName) &&
-      retNode.typeName.text === "Promise" &&
-      retNode.typeArguments?.length === 1 &&
-      !file.types.has("Promise")
-    ) {
-      retNode = retNode.typeArguments[0] ?? retNode;
-    }
-    const returns = this.typeOf(retNode, file, { where: `the result of \`${name}\``, outer: fn.type.getText(file.sf) });
 
     let effect: string | undefined;
     let irreversible = false;
@@ -426,12 +515,13 @@ class Reader {
         case "effect": {
           const cls = tag.value;
           if (cls === "" || !isEffectClass(cls)) {
-            throw this.tagError(
+            this.tagProblem(
               file,
               tag,
               cls === "" ? "`@effect` needs a class name" : `\`@effect\` takes one class name, got \`${cls}\``,
               "write the kind of change, e.g. `@effect email` or `@effect payment`",
             );
+            break;
           }
           effect = cls;
           break;
@@ -441,7 +531,8 @@ class Reader {
           break;
         case "cost": {
           if (!/^\d+(\.\d+)?$/.test(tag.value)) {
-            throw this.tagError(file, tag, `\`@cost\` needs a number ≥ 0, got \`${tag.value}\``, "e.g. `@cost 5`");
+            this.tagProblem(file, tag, `\`@cost\` needs a number ≥ 0, got \`${tag.value}\``, "e.g. `@cost 5`");
+            break;
           }
           cost = Number(tag.value);
           break;
@@ -473,13 +564,15 @@ class Reader {
   ): CatalogInput {
     const doc = this.readDoc(file, statement);
     const where = `input \`${name}\``;
-    const type =
-      decl.type !== undefined
-        ? this.typeOf(decl.type, file, { where, outer: decl.type.getText(file.sf) })
-        : this.inferFromInitializer(file, decl.initializer, where, decl);
+    const declared = decl.type;
+    const type = this.guard<Type>({ kind: "any" }, () =>
+      declared !== undefined
+        ? this.typeOf(declared, file, { where, outer: declared.getText(file.sf) })
+        : this.inferFromInitializer(file, decl.initializer, where, decl),
+    );
     for (const tag of doc.tags) {
       if (tag.name === "effect" || tag.name === "irreversible" || tag.name === "cost") {
-        throw this.tagError(
+        this.tagProblem(
           file,
           tag,
           `\`@${tag.name}\` applies to functions, not to input \`${name}\``,
@@ -498,7 +591,7 @@ class Reader {
     };
   }
 
-  /** `@maxItems` / `@minItems`, checked against each other and the collection they bound. */
+  /** `@maxItems` / `@minItems`, checked against each other and the collection they bound; a bad one is reported and left out. */
   private readCounts(
     file: SourceInfo,
     doc: Doc,
@@ -511,33 +604,42 @@ class Reader {
     for (const tag of doc.tags) {
       if (tag.name !== "maxItems" && tag.name !== "minItems") continue;
       if (!/^\d+$/.test(tag.value)) {
-        throw this.tagError(
+        this.tagProblem(
           file,
           tag,
           `\`@${tag.name}\` needs a whole number ≥ 0, got \`${tag.value}\``,
           `e.g. \`@${tag.name} 20\``,
         );
+        continue;
       }
       if (!canHaveItems(type)) {
-        throw this.tagError(
+        this.tagProblem(
           file,
           tag,
           `\`@${tag.name}\` bounds a collection, but ${where} is not a list or dict`,
           "put `@maxItems` on a function returning a list (or dict) or on a list input",
         );
+        continue;
       }
       if (tag.name === "maxItems") maxItems = Number(tag.value);
       else minItems = Number(tag.value);
       last = tag;
     }
     if (last !== undefined && maxItems !== undefined && minItems !== undefined && minItems > maxItems) {
-      throw this.tagError(file, last, `\`@minItems ${minItems}\` is above \`@maxItems ${maxItems}\``);
+      this.tagProblem(
+        file,
+        last,
+        `\`@minItems ${minItems}\` is above \`@maxItems ${maxItems}\``,
+        "make `@minItems` at most `@maxItems`",
+      );
+      return { maxItems, minItems: undefined };
     }
     return { maxItems, minItems };
   }
 
-  private tagError(file: SourceInfo, tag: Tag, message: string, help?: string): UsageError {
-    return new UsageError(message, file.path, this.line(file, tag.node), help);
+  /** Records a problem with a JSDoc tag, at the tag. */
+  private tagProblem(file: SourceInfo, tag: Tag, message: string, help?: string): void {
+    this.report(file, tag.node, message, help);
   }
 
   /** The last JSDoc block before `host`: its description, catalog tags and `@param` texts. */
@@ -558,16 +660,20 @@ class Reader {
         continue;
       }
       if ((CATALOG_TAGS as readonly string[]).includes(name)) {
-        if (seen.has(name)) throw this.tagError(file, { name, value, node: tag }, `\`@${name}\` is given twice`);
+        if (seen.has(name)) {
+          this.tagProblem(file, { name, value, node: tag }, `\`@${name}\` is given twice`, "keep one of them");
+          continue;
+        }
         seen.add(name);
         tags.push({ name, value, node: tag });
       } else if (!STANDARD_TAGS.has(name)) {
         const hint = didYouMean(name, CATALOG_TAGS);
         if (hint !== "") {
-          throw this.tagError(
+          this.tagProblem(
             file,
             { name, value, node: tag },
             `unknown tag \`@${name}\`${hint.replace(/`(\w+)`\?$/, "`@$1`?")}`,
+            `the catalog tags are ${CATALOG_TAGS.map((t) => `\`@${t}\``).join(", ")}`,
           );
         }
       }
@@ -583,18 +689,13 @@ class Reader {
       if (ts.isNumericLiteral(e)) return { kind: "number" };
       if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword) return { kind: "boolean" };
     }
-    throw new UsageError(
-      `${where} has no type annotation`,
-      file.path,
-      this.line(file, node),
-      "write its type, e.g. `users: string[]`",
-    );
+    throw this.fail(file, node, `${where} has no type annotation`, "write its type, e.g. `users: string[]`");
   }
 
   // -------------------------------------------------------------------------
   // Types
 
-  private unsupported(node: ts.Node, file: SourceInfo, site: Site, why?: string): UsageError {
+  private unsupported(node: ts.Node, file: SourceInfo, site: Site, why?: string): ReaderProblem {
     const inner = node.getText(file.sf);
     const message =
       why !== undefined
@@ -602,7 +703,7 @@ class Reader {
         : inner === site.outer
           ? `${site.where} has type \`${inner}\`, which a catalog cannot use; ${ALLOWED}`
           : `${site.where} has type \`${site.outer}\`, and \`${inner}\` in it is a type a catalog cannot use; ${ALLOWED}`;
-    return new UsageError(message, file.path, this.line(file, node));
+    return this.fail(file, node, message);
   }
 
   private typeOf(node: ts.TypeNode, file: SourceInfo, site: Site): Type {
@@ -639,7 +740,10 @@ class Reader {
     if (ts.isTypeOperatorNode(node) && node.operator === K.ReadonlyKeyword && ts.isArrayTypeNode(node.type)) {
       return { kind: "list", element: this.typeOf(node.type.elementType, file, site) };
     }
-    if (ts.isUnionTypeNode(node)) return unionOf(node.types.map((t) => this.typeOf(t, file, site)));
+    if (ts.isUnionTypeNode(node)) {
+      // Each member on its own: `Map<…> | Set<…>` is two problems.
+      return unionOf(node.types.map((t) => this.guard<Type>({ kind: "any" }, () => this.typeOf(t, file, site))));
+    }
     if (ts.isTypeLiteralNode(node)) return this.members(node.members, file, undefined);
     if (ts.isTypeReferenceNode(node)) {
       if (!ts.isIdentifier(node.typeName)) throw this.unsupported(node, file, site);
@@ -674,10 +778,11 @@ class Reader {
       const target = this.importedFile(file, imp.specifier, imp.node);
       const exported = target.types.get(imp.imported);
       if (exported === undefined || !exported.some((d) => this.hasModifier(d, this.ts.SyntaxKind.ExportKeyword))) {
-        throw new UsageError(
+        throw this.fail(
+          file,
+          imp.node,
           `\`${imp.imported}\` is not an exported interface or type alias of \`${imp.specifier}\``,
-          file.path,
-          this.line(file, imp.node),
+          `export it from \`${imp.specifier}\`: \`export interface ${imp.imported} { … }\``,
         );
       }
       return this.named(imp.imported, target, ref, site);
@@ -686,25 +791,45 @@ class Reader {
     const known = this.memo.get(key);
     if (known !== undefined) return known;
     if (this.resolving.has(key)) {
-      throw new UsageError(
+      throw this.fail(
+        file,
+        ref,
         `type \`${name}\` refers to itself; a catalog type cannot be recursive`,
-        file.path,
-        this.line(file, ref),
         "flatten the type, or use `unknown` for the recursive part",
       );
     }
     this.resolving.add(key);
+    try {
+      const type = this.declaredType(name, decls, file, site);
+      this.memo.set(key, type);
+      return type;
+    } catch (err) {
+      // Reported once, where it is first used; every other use reads `any`.
+      if (err instanceof ReaderProblem) this.memo.set(key, UNREADABLE);
+      throw err;
+    } finally {
+      this.resolving.delete(key);
+    }
+  }
+
+  /** The type the declarations `decls` of `name` (an alias, or an interface and its merged parts) declare. */
+  private declaredType(
+    name: string,
+    decls: readonly (ts.InterfaceDeclaration | ts.TypeAliasDeclaration)[],
+    file: SourceInfo,
+    site: Site,
+  ): Type {
     const ts = this.ts;
-    let type: Type;
     const first = decls[0];
     if (first !== undefined && ts.isTypeAliasDeclaration(first)) {
       if (first.typeParameters !== undefined) {
         throw this.unsupported(first, file, site, `\`${name}\` is generic; a catalog type takes no type parameters`);
       }
-      type = ts.isTypeLiteralNode(first.type)
+      return ts.isTypeLiteralNode(first.type)
         ? this.members(first.type.members, file, name)
         : this.typeOf(first.type, file, { where: `type \`${name}\``, outer: first.type.getText(file.sf) });
-    } else {
+    }
+    {
       const fields: Record<string, Field> = {};
       for (const d of decls) {
         if (!ts.isInterfaceDeclaration(d)) continue;
@@ -715,11 +840,20 @@ class Reader {
           for (const base of clause.types) {
             const baseSite = { where: `interface \`${name}\``, outer: base.getText(file.sf) };
             if (!ts.isIdentifier(base.expression) || base.typeArguments !== undefined) {
-              throw this.unsupported(base, file, baseSite);
+              this.problems.push(this.unsupported(base, file, baseSite).problem);
+              continue;
             }
-            const baseType = this.named(base.expression.text, file, base, baseSite);
+            const baseName = base.expression.text;
+            // A base that cannot be read is reported (once) and adds no fields.
+            const baseType = this.guard<Type | undefined>(undefined, () => this.named(baseName, file, base, baseSite));
+            if (baseType === undefined) continue;
             if (baseType.kind !== "record") {
-              throw this.unsupported(base, file, baseSite, `\`${base.expression.text}\` is not an object type`);
+              if (baseType !== UNREADABLE) {
+                this.problems.push(
+                  this.unsupported(base, file, baseSite, `\`${baseName}\` is not an object type`).problem,
+                );
+              }
+              continue;
             }
             Object.assign(fields, baseType.fields);
           }
@@ -729,18 +863,12 @@ class Reader {
           if (decls.length > 1 || d.heritageClauses !== undefined) {
             throw this.unsupported(d.name, file, site, `\`${name}\` mixes an index signature with other members`);
           }
-          type = own;
-          this.memo.set(key, type);
-          this.resolving.delete(key);
-          return type;
+          return own;
         }
         if (own.kind === "record") Object.assign(fields, own.fields);
       }
-      type = { kind: "record", name, fields };
+      return { kind: "record", name, fields };
     }
-    this.resolving.delete(key);
-    this.memo.set(key, type);
-    return type;
   }
 
   /** The members of an interface or type literal: a record, or a dict for a lone `[key: string]: T`. */
@@ -765,23 +893,29 @@ class Reader {
     const fields: Record<string, Field> = {};
     for (const m of members) {
       if (!ts.isPropertySignature(m) || m.name === undefined) {
-        throw new UsageError(
+        this.report(
+          file,
+          m,
           `${ownerName} has member \`${m.getText(file.sf)}\`, which a catalog cannot use`,
-          file.path,
-          this.line(file, m),
           "only properties are read (no methods, call or construct signatures)",
         );
+        continue;
       }
       const fname =
         ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) || ts.isNumericLiteral(m.name)
           ? m.name.text
           : m.name.getText(file.sf);
       const where = `field \`${fname}\` of ${ownerName}`;
-      if (m.type === undefined) {
-        throw new UsageError(`${where} has no type`, file.path, this.line(file, m), "write its type");
-      }
+      const fieldType = m.type;
+      if (fieldType === undefined) this.report(file, m, `${where} has no type`, "write its type");
       fields[fname] = {
-        type: this.typeOf(m.type, file, { where, outer: m.type.getText(file.sf) }),
+        // Each field on its own: a field that cannot be read is reported and reads as `any`.
+        type:
+          fieldType === undefined
+            ? { kind: "any" }
+            : this.guard<Type>({ kind: "any" }, () =>
+                this.typeOf(fieldType, file, { where, outer: fieldType.getText(file.sf) }),
+              ),
         optional: m.questionToken !== undefined,
       };
     }

@@ -2,8 +2,11 @@
  * Loading policies: parse (YAML or JSON), validate against the one schema
  * (src/policy/schema.ts), check every name against the catalog, then apply
  * the preset (`extends`, default `recommended`) and lay the file's keys over
- * it. Every problem is a `PolicyError` naming the file, the line and the key,
- * with "did you mean" where a near name exists.
+ * it. A file that does not parse is one `PolicyError`; otherwise every
+ * problem against the schema and the catalog is collected in one pass and
+ * thrown as one `PolicyError` listing them all in source order (file, line,
+ * column, key, what is wrong, what to do, "did you mean" where a near name
+ * exists); its own fields are those of the first.
  *
  * Merging: scalar keys (`maxLoopDepth`, `shape`, `glue.maxOps`) replace the
  * preset's; `rules` merge per rule; `budgets` merge per key, and a budget
@@ -18,9 +21,16 @@ import { type TSchema } from "@sinclair/typebox";
 import { Value, ValueErrorType, type ValueError } from "@sinclair/typebox/value";
 import { parseDocument } from "yaml";
 import type { Catalog } from "../catalog/types.js";
-import { jsonErrorOffset, lineAt, lineLocator, lineOfPath, type JsonPath } from "../catalog/json-source.js";
+import {
+  jsonErrorOffset,
+  jsonErrorReason,
+  positionAt,
+  positionLocator,
+  type JsonPath,
+} from "../catalog/json-source.js";
+import { formatKey, inSourceOrder, type LoadProblem } from "../catalog/load-problem.js";
 import type { RuleName, RuleSetting } from "../diagnostics/codes.js";
-import { didYouMean } from "../util/suggest.js";
+import { didYouMean, suggest } from "../util/suggest.js";
 import { PolicyError } from "./policy-error.js";
 import { policyHash, presetPolicy } from "./presets.js";
 import { CONFIGURABLE_RULES, PolicySchema, type BudgetValue, type PolicyFile } from "./schema.js";
@@ -79,22 +89,35 @@ export function parsePolicySource(text: string, path: string, catalog: Catalog):
     try {
       raw = JSON.parse(text) as unknown;
     } catch (err) {
+      // Nothing else can be checked in a file that does not parse.
       const offset = jsonErrorOffset(text);
-      throw new PolicyError(
-        `the policy is not valid JSON: ${(err as Error).message.replace(/ in JSON at position \d+.*$/s, "").replace(/, ".*" is not valid JSON$/s, "")}`,
-        path,
-        offset === undefined ? undefined : lineAt(text, offset),
-      );
+      const at = offset === undefined ? undefined : positionAt(text, offset);
+      throw PolicyError.of([
+        {
+          message: `the policy is not valid JSON: ${jsonErrorReason(err)}`,
+          file: path,
+          line: at?.line,
+          column: at?.column,
+          key: undefined,
+          help: undefined,
+        },
+      ]);
     }
   } else {
     const doc = parseDocument(text, { prettyErrors: false });
     const err = doc.errors[0];
     if (err !== undefined) {
-      throw new PolicyError(
-        `the policy is not valid YAML: ${err.message.split("\n")[0] ?? err.message}`,
-        path,
-        lineAt(text, err.pos[0]),
-      );
+      const at = positionAt(text, err.pos[0]);
+      throw PolicyError.of([
+        {
+          message: `the policy is not valid YAML: ${err.message.split("\n")[0] ?? err.message}`,
+          file: path,
+          line: at.line,
+          column: at.column,
+          key: undefined,
+          help: undefined,
+        },
+      ]);
     }
     raw = doc.toJS() as unknown;
   }
@@ -103,38 +126,55 @@ export function parsePolicySource(text: string, path: string, catalog: Catalog):
 
 /**
  * A resolved Policy from a parsed policy file (or object) `raw`: validated,
- * names checked against `catalog`, the preset applied. Throws `PolicyError`.
+ * names checked against `catalog`, the preset applied. Throws `PolicyError`
+ * with every problem found: those against the schema and those against the
+ * catalog, in source order.
  */
 export function resolvePolicy(raw: unknown, catalog: Catalog, source: PolicySource): Policy {
-  const file = validate(raw ?? {}, source);
-  checkNames(file, catalog, source);
-  return merge(file, catalog, source);
+  const value = raw ?? {};
+  const valid = Value.Check(PolicySchema, value);
+  const found = [...(valid ? [] : schemaProblems(value)), ...nameProblems(value, catalog)];
+  if (found.length === 0) {
+    if (valid) return merge(value, catalog, source);
+    found.push({ path: [], message: "the policy does not match its schema", help: undefined, onKey: false });
+  }
+  throw policyError(found, source);
 }
 
 // ---------------------------------------------------------------------------
 // Errors
 
-/** `flows[0].to`, `budgets.book_table`. */
-export function formatKey(path: JsonPath): string {
-  let out = "";
-  for (const step of path) out += typeof step === "number" ? `[${step}]` : out === "" ? step : `.${step}`;
-  return out;
-}
+export { formatKey } from "../catalog/load-problem.js";
 
-function fail(source: PolicySource, path: JsonPath, message: string, help?: string, onKey = false): PolicyError {
-  const line = source.text === undefined ? undefined : lineOfPath(source.text, path, onKey);
-  return new PolicyError(message, source.path, line, path.length === 0 ? undefined : formatKey(path), help);
-}
-
-// ---------------------------------------------------------------------------
-// Structure
-
+/** One problem, before it has a line: the path it is about, and whether it is about the key there (not its value). */
 interface Problem {
   readonly path: JsonPath;
   readonly message: string;
   readonly help: string | undefined;
   readonly onKey: boolean;
 }
+
+/** The PolicyError for `found` (not empty): each problem placed in the text, in source order. */
+function policyError(found: readonly Problem[], source: PolicySource): PolicyError {
+  const locate = source.text === undefined ? undefined : positionLocator(source.text);
+  // On one line and column, an unknown key comes before what its absence causes.
+  const keysFirst = [...found.filter((p) => p.onKey), ...found.filter((p) => !p.onKey)];
+  const problems: LoadProblem[] = keysFirst.map((p) => {
+    const at = locate?.(p.path, p.onKey);
+    return {
+      message: p.message,
+      file: source.path,
+      line: at?.line,
+      column: at?.column,
+      key: p.path.length === 0 ? undefined : formatKey(p.path),
+      help: p.help,
+    };
+  });
+  return PolicyError.of(inSourceOrder(problems));
+}
+
+// ---------------------------------------------------------------------------
+// Structure
 
 function pointerToPath(pointer: string): (string | number)[] {
   if (pointer === "") return [];
@@ -155,8 +195,14 @@ function schemaKeys(schema: TSchema): string[] {
   return props === undefined ? [] : Object.keys(props);
 }
 
+/** A schema problem, with what an unknown key is probably a misspelling of and which key a missing-key problem misses. */
+interface SchemaProblem extends Problem {
+  readonly suggests?: string | undefined;
+  readonly missing?: string | undefined;
+}
+
 /** Turns one TypeBox error into a problem a person can act on. */
-function problemOf(e: ValueError, prefix: JsonPath): Problem {
+function problemOf(e: ValueError, prefix: JsonPath): SchemaProblem {
   const path = [...prefix, ...pointerToPath(e.path)];
   const where = path.length === 0 ? "the policy" : `\`${formatKey(path)}\``;
   const description = (e.schema as { description?: string }).description;
@@ -164,6 +210,7 @@ function problemOf(e: ValueError, prefix: JsonPath): Problem {
     const key = String(path[path.length - 1]);
     const parent = path.slice(0, -1);
     const known = schemaKeys(e.schema).filter((k) => k !== "$schema");
+    const suggests = suggest(key, known);
     if (parent.length === 1 && parent[0] === "rules") {
       return {
         path,
@@ -173,6 +220,7 @@ function problemOf(e: ValueError, prefix: JsonPath): Problem {
             : `unknown rule \`${key}\`${didYouMean(key, known)}`,
         help: `the rules are ${known.map((k) => `\`${k}\``).join(", ")}`,
         onKey: true,
+        suggests,
       };
     }
     return {
@@ -180,6 +228,7 @@ function problemOf(e: ValueError, prefix: JsonPath): Problem {
       message: `unknown key \`${key}\`${parent.length === 0 ? "" : ` in \`${formatKey(parent)}\``}${didYouMean(key, known)}`,
       help: `${parent.length === 0 ? "a policy" : `\`${formatKey(parent)}\``} has the keys ${known.map((k) => `\`${k}\``).join(", ")}`,
       onKey: true,
+      suggests,
     };
   }
   if (e.type === ValueErrorType.ObjectRequiredProperty) {
@@ -189,6 +238,7 @@ function problemOf(e: ValueError, prefix: JsonPath): Problem {
       message: `\`${formatKey(path.slice(0, -1))}\` needs \`${key}\``,
       help: description === undefined ? undefined : `\`${key}\` is ${description}`,
       onKey: false,
+      missing: key,
     };
   }
   const anyOf = (e.schema as { anyOf?: readonly TSchema[] }).anyOf;
@@ -211,9 +261,13 @@ function problemOf(e: ValueError, prefix: JsonPath): Problem {
 }
 
 /** Problems of `value` against `schema`, descending into the object branch of a union when the value is an object. */
-function problems(schema: TSchema, value: unknown, prefix: JsonPath): Problem[] {
-  const out: Problem[] = [];
-  for (const e of Value.Errors(schema, value)) {
+function problems(schema: TSchema, value: unknown, prefix: JsonPath): SchemaProblem[] {
+  const out: SchemaProblem[] = [];
+  const errors = [...Value.Errors(schema, value)];
+  // A missing key is reported once, as missing, not also as a value of the wrong type.
+  const missing = new Set(errors.filter((e) => e.type === ValueErrorType.ObjectRequiredProperty).map((e) => e.path));
+  for (const e of errors) {
+    if (e.type !== ValueErrorType.ObjectRequiredProperty && missing.has(e.path)) continue;
     const anyOf = (e.schema as { anyOf?: readonly TSchema[] }).anyOf;
     const objectBranch = anyOf?.find((s) => (s as { type?: unknown }).type === "object");
     if (
@@ -231,22 +285,34 @@ function problems(schema: TSchema, value: unknown, prefix: JsonPath): Problem[] 
   return out;
 }
 
-function validate(raw: unknown, source: PolicySource): PolicyFile {
-  if (Value.Check(PolicySchema, raw)) return raw;
+/**
+ * Every problem of `raw` against the policy schema, each once. A missing key
+ * that an unknown key in the same object is a misspelling of is not reported
+ * on its own (`{too: x}` is one mistake, not also a missing `to`).
+ */
+function schemaProblems(raw: unknown): Problem[] {
   const found = problems(PolicySchema, raw, []);
-  let first = found.find((p) => p.onKey) ?? found[0];
-  if (source.text !== undefined && found.length > 1) {
-    const locate = lineLocator(source.text);
-    const lineOf = (p: Problem): number => locate(p.path, p.onKey) ?? Number.MAX_SAFE_INTEGER;
-    // Earliest line first; on one line, an unknown key before what its absence causes.
-    first = [...found].sort((a, b) => lineOf(a) - lineOf(b) || Number(b.onKey) - Number(a.onKey))[0];
-  }
-  if (first === undefined) throw new PolicyError("the policy does not match its schema", source.path);
-  throw fail(source, first.path, first.message, first.help, first.onKey);
+  const misspelt = new Set(
+    found.filter((p) => p.suggests !== undefined).map((p) => `${formatKey(p.path.slice(0, -1))}\0${p.suggests ?? ""}`),
+  );
+  const seen = new Set<string>();
+  return found.filter((p) => {
+    if (p.missing !== undefined && misspelt.has(`${formatKey(p.path)}\0${p.missing}`)) return false;
+    const id = `${formatKey(p.path)}\0${p.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 // ---------------------------------------------------------------------------
 // Names
+
+type Obj = Readonly<Record<string, unknown>>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
 
 function names(value: string | readonly string[] | undefined): readonly string[] | undefined {
   return value === undefined ? undefined : typeof value === "string" ? [value] : value;
@@ -258,107 +324,144 @@ function effectClasses(catalog: Catalog): Set<string> {
   return out;
 }
 
-function checkNames(file: PolicyFile, catalog: Catalog, source: PolicySource): void {
+/** The keys a flow rule may have. */
+const FLOW_KEYS = ["to", "from", "notFrom"];
+
+/**
+ * Every name in `file` the catalog lacks, and the other problems the schema
+ * cannot see (`min` above `max`, a flow without a source, an order rule on
+ * one function). Reads `file` defensively: it may not match the schema, and
+ * each check looks only at values of the type it needs, so that a name is
+ * checked whatever is wrong beside it.
+ */
+function nameProblems(file: unknown, catalog: Catalog): Problem[] {
+  const out: Problem[] = [];
+  if (!isObj(file)) return out;
+  const report = (path: JsonPath, message: string, help?: string, onKey = false): void => {
+    out.push({ path, message, help, onKey });
+  };
   const functionNames = [...catalog.functions.keys()];
   const sources = [...functionNames, ...catalog.inputs.keys()];
   const classes = effectClasses(catalog);
-  const needFunction = (name: string, path: JsonPath): void => {
-    if (catalog.functions.has(name)) return;
+  /** Reports `name` unless it is a catalog function; true when it is one. */
+  const needFunction = (name: string, path: JsonPath): boolean => {
+    if (catalog.functions.has(name)) return true;
     const asInput = catalog.inputs.has(name) ? ` (\`${name}\` is an input)` : "";
-    throw fail(
-      source,
+    report(
       path,
       `\`${formatKey(path)}\` names \`${name}\`, which is not a catalog function${asInput}${didYouMean(name, functionNames)}`,
       `the catalog's functions are ${list(functionNames)}`,
     );
+    return false;
   };
 
-  for (const [key, budget] of Object.entries(file.budgets ?? {})) {
-    const path: JsonPath = ["budgets", key];
-    if (key === "*" || key === "cost") {
-      // all calls / total cost
-    } else if (key.startsWith("effect:")) {
-      const cls = key.slice("effect:".length);
-      if (!classes.has(cls)) {
-        throw fail(
-          source,
+  if (isObj(file.budgets)) {
+    for (const [key, budget] of Object.entries(file.budgets)) {
+      const path: JsonPath = ["budgets", key];
+      if (key === "*" || key === "cost") {
+        // all calls / total cost
+      } else if (key.startsWith("effect:")) {
+        const cls = key.slice("effect:".length);
+        if (!classes.has(cls)) {
+          report(
+            path,
+            `budget \`${key}\` names effect class \`${cls}\`, which no catalog function has${didYouMean(cls, classes)}`,
+            classes.size === 0
+              ? "the catalog has no effectful functions"
+              : `the catalog's effect classes are ${list(classes)}`,
+            true,
+          );
+        }
+      } else if (!catalog.functions.has(key)) {
+        const candidates = [...functionNames, ...[...classes].map((c) => `effect:${c}`), "*", "cost"];
+        report(
           path,
-          `budget \`${key}\` names effect class \`${cls}\`, which no catalog function has${didYouMean(cls, classes)}`,
-          classes.size === 0
-            ? "the catalog has no effectful functions"
-            : `the catalog's effect classes are ${list(classes)}`,
+          `budget \`${key}\` names no catalog function${didYouMean(key, candidates)}`,
+          "a budget key is a catalog function, `effect:CLASS`, `*` (all calls) or `cost`",
           true,
         );
       }
-    } else if (!catalog.functions.has(key)) {
-      const candidates = [...functionNames, ...[...classes].map((c) => `effect:${c}`), "*", "cost"];
-      throw fail(
-        source,
-        path,
-        `budget \`${key}\` names no catalog function${didYouMean(key, candidates)}`,
-        "a budget key is a catalog function, `effect:CLASS`, `*` (all calls) or `cost`",
-        true,
-      );
-    }
-    if (typeof budget === "object" && budget.min !== undefined && budget.min > budget.max) {
-      throw fail(source, [...path, "min"], `budget \`${key}\` has \`min\` ${budget.min} above \`max\` ${budget.max}`);
+      if (
+        isObj(budget) &&
+        typeof budget.min === "number" &&
+        typeof budget.max === "number" &&
+        budget.min > budget.max
+      ) {
+        report([...path, "min"], `budget \`${key}\` has \`min\` ${budget.min} above \`max\` ${budget.max}`);
+      }
     }
   }
 
-  (file.flows ?? []).forEach((flow, i) => {
-    const at: JsonPath = ["flows", i];
-    const parts = flow.to.split(".");
+  if (Array.isArray(file.flows)) {
+    (file.flows as readonly unknown[]).forEach((flow, i) => {
+      if (!isObj(flow)) return;
+      const at: JsonPath = ["flows", i];
+      if (typeof flow.to === "string") checkFlowTarget(flow.to, i);
+      const misspeltSource = Object.keys(flow).some((k) => {
+        const s = FLOW_KEYS.includes(k) ? undefined : suggest(k, FLOW_KEYS);
+        return s === "from" || s === "notFrom";
+      });
+      if (flow.from === undefined && flow.notFrom === undefined && !misspeltSource) {
+        report(at, `\`flows[${i}]\` needs \`from\` or \`notFrom\``, "e.g. `from: [identify_overlap]`");
+      }
+      for (const key of ["from", "notFrom"] as const) {
+        const value = flow[key];
+        const list_: readonly unknown[] = typeof value === "string" ? [value] : Array.isArray(value) ? value : [];
+        list_.forEach((name, j) => {
+          if (typeof name !== "string" || catalog.functions.has(name) || catalog.inputs.has(name)) return;
+          const path: JsonPath = typeof value === "string" ? [...at, key] : [...at, key, j];
+          report(
+            path,
+            `\`${formatKey([...at, key])}\` names \`${name}\`, which is neither a catalog function nor an input${didYouMean(name, sources)}`,
+            "a flow source is a catalog function or an input",
+          );
+        });
+      }
+    });
+  }
+
+  function checkFlowTarget(to: string, i: number): void {
+    const path: JsonPath = ["flows", i, "to"];
+    const parts = to.split(".");
     const fnName = parts[0] ?? "";
     if (parts.length > 2 || fnName === "") {
-      throw fail(
-        source,
-        [...at, "to"],
-        `\`flows[${i}].to\` must be \`FUNCTION\` or \`FUNCTION.PARAM\`; got \`${flow.to}\``,
-      );
+      report(path, `\`flows[${i}].to\` must be \`FUNCTION\` or \`FUNCTION.PARAM\`; got \`${to}\``);
+      return;
     }
-    needFunction(fnName, [...at, "to"]);
+    if (!needFunction(fnName, path)) return;
     const param = parts[1];
     const fn = catalog.functions.get(fnName);
     if (param !== undefined && fn !== undefined && !fn.params.some((p) => p.name === param)) {
       const params = fn.params.map((p) => p.name);
-      throw fail(
-        source,
-        [...at, "to"],
+      report(
+        path,
         `\`${fnName}\` has no parameter \`${param}\`${didYouMean(param, params)}`,
         params.length === 0
           ? `\`${fnName}\` takes no parameters`
           : `the parameters of \`${fnName}\` are ${list(params)}`,
       );
     }
-    if (flow.from === undefined && flow.notFrom === undefined) {
-      throw fail(source, at, `\`flows[${i}]\` needs \`from\` or \`notFrom\``, "e.g. `from: [identify_overlap]`");
-    }
-    for (const key of ["from", "notFrom"] as const) {
-      const value = flow[key];
-      if (value === undefined) continue;
-      const list_ = names(value) ?? [];
-      list_.forEach((name, j) => {
-        if (catalog.functions.has(name) || catalog.inputs.has(name)) return;
-        const path: JsonPath = typeof value === "string" ? [...at, key] : [...at, key, j];
-        throw fail(
-          source,
-          path,
-          `\`${formatKey([...at, key])}\` names \`${name}\`, which is neither a catalog function nor an input${didYouMean(name, sources)}`,
-          "a flow source is a catalog function or an input",
-        );
-      });
-    }
-  });
+  }
 
-  (file.order ?? []).forEach((rule, i) => {
-    needFunction(rule.before, ["order", i, "before"]);
-    needFunction(rule.then, ["order", i, "then"]);
-    if (rule.before === rule.then) {
-      throw fail(source, ["order", i], `\`order[${i}]\` puts \`${rule.before}\` before itself`);
-    }
-  });
+  if (Array.isArray(file.order)) {
+    (file.order as readonly unknown[]).forEach((rule, i) => {
+      if (!isObj(rule)) return;
+      const before = typeof rule.before === "string" ? rule.before : undefined;
+      const then = typeof rule.then === "string" ? rule.then : undefined;
+      const knownBefore = before !== undefined && needFunction(before, ["order", i, "before"]);
+      const knownThen = then !== undefined && needFunction(then, ["order", i, "then"]);
+      if (knownBefore && knownThen && before === then) {
+        report(["order", i], `\`order[${i}]\` puts \`${before}\` before itself`);
+      }
+    });
+  }
 
-  (file.approve ?? []).forEach((name, i) => needFunction(name, ["approve", i]));
+  if (Array.isArray(file.approve)) {
+    (file.approve as readonly unknown[]).forEach((name, i) => {
+      if (typeof name === "string") needFunction(name, ["approve", i]);
+    });
+  }
+  return out;
 }
 
 function list(names: Iterable<string>): string {

@@ -1,4 +1,6 @@
 import { UsageError } from "../../src/errors.js";
+import { CatalogError } from "../../src/catalog/catalog-error.js";
+import type { LoadProblem } from "../../src/catalog/load-problem.js";
 import { parseCatalogSource, type ReadFile } from "../../src/catalog/load.js";
 import type { Catalog, CatalogFunction, CatalogInput } from "../../src/catalog/types.js";
 
@@ -40,4 +42,18 @@ export function input(catalog: Catalog, name: string): CatalogInput {
   const i = catalog.inputs.get(name);
   if (i === undefined) throw new Error(`no input ${name}`);
   return i;
+}
+
+/** Each problem of a catalog or policy error as `[line, column, key, message]`, for exact comparison. */
+export function problemRows(err: {
+  readonly problems: readonly LoadProblem[];
+}): (readonly [number | undefined, number | undefined, string | undefined, string])[] {
+  return err.problems.map((p) => [p.line, p.column, p.key, p.message] as const);
+}
+
+/** The CatalogError `fn` throws (fails the test when it throws nothing or something else). */
+export function catalogError(fn: () => unknown): CatalogError {
+  const err = usageError(fn);
+  if (err instanceof CatalogError) return err;
+  throw new Error(`expected a CatalogError, got ${err.name}`);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { catalogFromObject, catalogTypes, loadCatalog } from "../../src/catalog/load.js";
+import { CatalogError, catalogFromObject, catalogTypes, loadCatalog } from "../../src/catalog/load.js";
 import type { Catalog } from "../../src/catalog/types.js";
 import { fn, usageError, usageErrorAsync } from "./helpers.js";
 
@@ -71,6 +71,9 @@ describe("loadCatalog", () => {
   ])("%s", async (path, message) => {
     const err = await usageErrorAsync(loadCatalog(path));
     expect([err.file, err.message]).toEqual([path, message]);
+    // Every error a catalog loader throws is a CatalogError listing its problems, here one.
+    expect(err).toBeInstanceOf(CatalogError);
+    expect((err as CatalogError).problems.map((p) => [p.file, p.message])).toEqual([[path, message]]);
   });
 });
 

@@ -1,7 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { parseCatalogSource } from "../../src/catalog/load.js";
 import type { Catalog, Type } from "../../src/catalog/types.js";
-import { fn, input, usageError } from "./helpers.js";
+import { MAX_PROBLEMS } from "../../src/catalog/load-problem.js";
+import { UsageError } from "../../src/errors.js";
+import { catalogError, fn, input, problemRows, usageError } from "./helpers.js";
 
 const S: Type = { kind: "string" };
 const N: Type = { kind: "number" };
@@ -234,5 +236,112 @@ describe("errors name the file and line", () => {
     expect(err.file).toBe("/virtual/bad.json");
     expect(err.line).toBe(line);
     expect(err.message.startsWith(message)).toBe(true);
+  });
+});
+
+describe("every problem at once, in source order", () => {
+  const MULTI = `{
+  "tools": [
+    {"name": "search", "inputSchema": {"type": "object", "properties": {
+      "q": {"type": "date"},
+      "n": {"$ref": "#/$defs/Nope"},
+      "ok": {"type": "string"}
+    }}},
+    {"name": "get-weather", "inputSchema": {}},
+    {"name": "search", "inputSchema": {}, "x-cost": "high"},
+    {"description": "nameless"},
+    {"name": "pay", "inputSchema": {}, "annotations": {"readOnlyHint": true}, "x-effect": "payment",
+     "outputSchema": {"type": "string", "maxItems": 3}}
+  ],
+  "inputs": {"search": {"type": "array", "maxItems": -1}}
+}
+`;
+
+  test("a tool list with ten independent mistakes reports all ten, with line, column and key", () => {
+    const err = catalogError(() => parseCatalogSource(MULTI, "/virtual/multi.json"));
+    expect(problemRows(err)).toEqual([
+      [
+        4,
+        21,
+        "tools[0].inputSchema.properties.q.type",
+        'parameter `q` of tool `search`: JSON Schema type `"date"` cannot be used in a catalog',
+      ],
+      [
+        5,
+        13,
+        "tools[0].inputSchema.properties.n.$ref",
+        "parameter `n` of tool `search`: `$ref` `#/$defs/Nope` does not name a schema under `#/$defs` or `#/definitions`",
+      ],
+      [8, 14, "tools[1].name", "tool name `get-weather` is not a name a composition can write"],
+      [9, 14, "tools[2].name", "tool `search` is listed more than once (first at line 3)"],
+      [9, 53, "tools[2].x-cost", "tool `search`: `x-cost` must be a number ≥ 0"],
+      [10, 5, "tools[3]", "tool 3 has no `name`"],
+      [
+        11,
+        91,
+        "tools[4].x-effect",
+        "tool `pay` is `readOnlyHint: true` (pure) but names an effect class in `x-effect`",
+      ],
+      [
+        12,
+        53,
+        "tools[4].outputSchema.maxItems",
+        "the result of tool `pay`: `maxItems` bounds a collection, but this is not an array",
+      ],
+      [14, 14, "inputs.search", "input `search` has the name of a tool; every name must be unique"],
+      [14, 54, "inputs.search.maxItems", "input `search`: `maxItems` must be a whole number ≥ 0"],
+    ]);
+    expect(err).toBeInstanceOf(UsageError);
+    expect([err.file, err.line, err.column, err.key, err.message]).toEqual([
+      "/virtual/multi.json",
+      4,
+      21,
+      "tools[0].inputSchema.properties.q.type",
+      'parameter `q` of tool `search`: JSON Schema type `"date"` cannot be used in a catalog',
+    ]);
+    expect(err.format().split("\n").slice(0, 4)).toEqual([
+      '/virtual/multi.json:4: parameter `q` of tool `search`: JSON Schema type `"date"` cannot be used in a catalog',
+      "  help: use string, number, integer, boolean, null, array or object",
+      "/virtual/multi.json:5: parameter `n` of tool `search`: `$ref` `#/$defs/Nope` does not name a schema under `#/$defs` or `#/definitions`",
+      "  help: a catalog reads JSON Schema types string, number, integer, boolean, null, array, object, enum, const, anyOf, oneOf and local $ref",
+    ]);
+  });
+
+  test("a definition that cannot be read is reported once, however often it is used", () => {
+    const text =
+      '{"tools": [{"name": "a", "inputSchema": {\n' +
+      '  "properties": {"p": {"$ref": "#/$defs/T"}, "q": {"$ref": "#/$defs/T"}},\n' +
+      '  "$defs": {"T": {"type": "date"}}}}]}';
+    const err = catalogError(() => parseCatalogSource(text, "/virtual/defs.json"));
+    expect(problemRows(err)).toEqual([
+      [
+        3,
+        27,
+        "tools[0].inputSchema.$defs.T.type",
+        'parameter `p` of tool `a` (`#/$defs/T`): JSON Schema type `"date"` cannot be used in a catalog',
+      ],
+    ]);
+  });
+
+  test("text that is not JSON, or not a tool list, is one problem", () => {
+    let err = catalogError(() => parseCatalogSource('{"tools": [\n  {"name": "a-b",}\n]}', "/virtual/bad.json"));
+    expect(problemRows(err)).toEqual([
+      [2, 18, undefined, expect.stringMatching(/^the MCP tool list is not valid JSON: /)],
+    ]);
+    err = catalogError(() => parseCatalogSource('{"tool": [{"name": "a-b"}]}', "/virtual/bad.json"));
+    expect(problemRows(err)).toEqual([
+      [1, 1, undefined, "an MCP catalog must be an object with a `tools` array (the result of `tools/list`)"],
+    ]);
+  });
+
+  test(`at most ${MAX_PROBLEMS} problems, then "and N more problems"`, () => {
+    const tools = Array.from({ length: MAX_PROBLEMS + 3 }, (_, i) => ({ name: `t-${i}`, inputSchema: {} }));
+    const err = catalogError(() => mcp({ tools }, "/virtual/many.json"));
+    expect(err.problems).toHaveLength(MAX_PROBLEMS);
+    expect(err.omitted).toBe(3);
+    expect(err.problems[MAX_PROBLEMS - 1]?.message).toBe(
+      `tool name \`t-${MAX_PROBLEMS - 1}\` is not a name a composition can write`,
+    );
+    expect(err.format().split("\n").at(-1)).toBe("and 3 more problems");
   });
 });

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import type { Type } from "../../src/catalog/types.js";
-import { fn, input, tsCatalog, usageError } from "./helpers.js";
+import { MAX_PROBLEMS } from "../../src/catalog/load-problem.js";
+import { catalogError, fn, input, problemRows, tsCatalog, usageError } from "./helpers.js";
 
 const S: Type = { kind: "string" };
 const N: Type = { kind: "number" };
@@ -495,5 +496,104 @@ describe("results", () => {
     expect(Object.isFrozen(fn(c, "a").params)).toBe(true);
     expect(tsCatalog(text, "/virtual/cache.ts")).toBe(c);
     expect(tsCatalog(text + "\n", "/virtual/cache.ts")).not.toBe(c);
+  });
+});
+
+describe("every problem at once, in source order", () => {
+  const ALLOWED = "use string, number, boolean, null, arrays, Record<string, T>, interfaces, literal unions";
+
+  test("a catalog with eleven independent mistakes reports all eleven, with line and column", () => {
+    const source = [
+      "/** @efect email */",
+      "export declare function a(x: Map<string, number>, y): string;",
+      "export declare function b(): Set<string> | Date;",
+      "interface Bad { m(): void; n: Promise<string>; }",
+      "export declare function c(p: Bad, q: Bad): Bad;",
+      "export declare const a: string;",
+      "export class K {}",
+      "/** @maxItems 3 */",
+      "export declare const n: number;",
+      "export function d(x: string) { return x; }",
+      "",
+    ].join("\n");
+    const err = catalogError(() => tsCatalog(source));
+    expect(problemRows(err)).toEqual([
+      [1, 5, undefined, "unknown tag `@efect`; did you mean `@effect`?"],
+      [
+        2,
+        30,
+        undefined,
+        `parameter \`x\` of \`a\` has type \`Map<string, number>\`, which a catalog cannot use; ${ALLOWED}`,
+      ],
+      [2, 51, undefined, "parameter `y` of `a` has no type annotation"],
+      [
+        3,
+        30,
+        undefined,
+        `the result of \`b\` has type \`Set<string> | Date\`, and \`Set<string>\` in it is a type a catalog cannot use; ${ALLOWED}`,
+      ],
+      [
+        3,
+        44,
+        undefined,
+        `the result of \`b\` has type \`Set<string> | Date\`, and \`Date\` in it is a type a catalog cannot use; ${ALLOWED}`,
+      ],
+      // `Bad` is used three times on line 5; its problems are reported once, where they are.
+      [4, 17, undefined, "`Bad` has member `m(): void;`, which a catalog cannot use"],
+      [4, 31, undefined, `field \`n\` of \`Bad\` has type \`Promise<string>\`, which a catalog cannot use; ${ALLOWED}`],
+      [6, 22, undefined, "`a` is declared more than once in the catalog (first at line 2)"],
+      [7, 1, undefined, "exported `K` is a class, which a catalog cannot use"],
+      [8, 5, undefined, "`@maxItems` bounds a collection, but input `n` is not a list or dict"],
+      // At the `)` after which the result type goes.
+      [10, 28, undefined, "function `d` has no return type"],
+    ]);
+    expect(err.problems.every((p) => p.file === "/virtual/catalog.ts")).toBe(true);
+    expect([err.line, err.column, err.message]).toEqual([1, 5, "unknown tag `@efect`; did you mean `@effect`?"]);
+    expect(err.format().split("\n").slice(0, 3)).toEqual([
+      "/virtual/catalog.ts:1: unknown tag `@efect`; did you mean `@effect`?",
+      "  help: the catalog tags are `@effect`, `@irreversible`, `@maxItems`, `@minItems`, `@cost`",
+      `/virtual/catalog.ts:2: parameter \`x\` of \`a\` has type \`Map<string, number>\`, which a catalog cannot use; ${ALLOWED}`,
+    ]);
+  });
+
+  test("problems in the catalog file come first, then those in the files it imports from, each once", () => {
+    const err = catalogError(() =>
+      tsCatalog(
+        'import { E } from "./types";\nexport declare function f(e: E): E;\nexport declare function g(x: Date): E;\n',
+        "/virtual/catalog.ts",
+        { "/virtual/types.ts": "\nexport interface E { when: Date; at: Set<number> }\n" },
+      ),
+    );
+    expect(err.problems.map((p) => [p.file, p.line, p.column])).toEqual([
+      ["/virtual/catalog.ts", 3, 30],
+      ["/virtual/types.ts", 2, 28],
+      ["/virtual/types.ts", 2, 38],
+    ]);
+    expect(err.problems.map((p) => p.message.split(",")[0])).toEqual([
+      "parameter `x` of `g` has type `Date`",
+      "field `when` of `E` has type `Date`",
+      "field `at` of `E` has type `Set<number>`",
+    ]);
+  });
+
+  test("a file that does not parse is one problem: nothing in it can be trusted", () => {
+    const err = catalogError(() =>
+      tsCatalog("export declare function a(x: Date): string;\nexport function f(: string {"),
+    );
+    expect(problemRows(err)).toEqual([
+      [2, 19, undefined, "the catalog does not parse as TypeScript: Parameter declaration expected."],
+    ]);
+  });
+
+  test(`at most ${MAX_PROBLEMS} problems, then "and N more problems"`, () => {
+    const source = Array.from(
+      { length: MAX_PROBLEMS + 5 },
+      (_, i) => `export declare function f${i}(x: Date): string;`,
+    ).join("\n");
+    const err = catalogError(() => tsCatalog(source));
+    expect(err.problems).toHaveLength(MAX_PROBLEMS);
+    expect(err.omitted).toBe(5);
+    expect(err.problems.map((p) => p.line)).toEqual(Array.from({ length: MAX_PROBLEMS }, (_, i) => i + 1));
+    expect(err.format().split("\n").at(-1)).toBe("and 5 more problems");
   });
 });

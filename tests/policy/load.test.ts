@@ -7,6 +7,8 @@ import type { Catalog } from "../../src/catalog/types.js";
 import { loadPolicy, parsePolicySource, PolicyError, resolvePolicy } from "../../src/policy/load.js";
 import { recommendedPolicy } from "../../src/policy/presets.js";
 import type { Budget, Policy } from "../../src/policy/types.js";
+import { MAX_PROBLEMS } from "../../src/catalog/load-problem.js";
+import { problemRows } from "../catalog/helpers.js";
 
 const dinner: Catalog = parseCatalogSource(
   readFileSync("tests/fixtures/catalogs/dinner.ts", "utf8"),
@@ -417,5 +419,160 @@ describe("errors name file, line and key, with did-you-mean", () => {
     }
     expect(caught).toBeInstanceOf(PolicyError);
     expect([(caught as PolicyError).file, (caught as PolicyError).message]).toEqual([path, message]);
+  });
+});
+
+describe("every problem at once, in source order", () => {
+  const rows = (err: PolicyError): unknown[] => problemRows(err);
+
+  test("a policy with ten independent mistakes reports all ten, with line, column and key", () => {
+    const text = [
+      "maxLoopDepht: 1",
+      "shape: dgg",
+      "budgets:",
+      "  book_tabel: 2",
+      "  book_table: {min: 3, max: 1}",
+      "flows:",
+      "  - to: book_table.restuarant",
+      "    from: [identify_overlap, usres]",
+      "order:",
+      "  - before: book_table",
+      "    then: book_table",
+      "approve: [book_tables]",
+      "rules:",
+      "  unused-variabel: warn",
+      "  loop-overwrite: warning",
+      "",
+    ].join("\n");
+    const err = policyError(() => parsePolicySource(text, "p.yaml", dinner));
+    expect(rows(err)).toEqual([
+      [1, 1, "maxLoopDepht", "unknown key `maxLoopDepht`; did you mean `maxLoopDepth`?"],
+      [2, 8, "shape", '`shape` must be one of `sequence`, `tree`, `dag`; got `"dgg"`; did you mean `dag`?'],
+      [4, 3, "budgets.book_tabel", "budget `book_tabel` names no catalog function; did you mean `book_table`?"],
+      [5, 21, "budgets.book_table.min", "budget `book_table` has `min` 3 above `max` 1"],
+      [7, 9, "flows[0].to", "`book_table` has no parameter `restuarant`; did you mean `restaurant`?"],
+      [
+        8,
+        30,
+        "flows[0].from[1]",
+        "`flows[0].from` names `usres`, which is neither a catalog function nor an input; did you mean `users`?",
+      ],
+      [10, 5, "order[0]", "`order[0]` puts `book_table` before itself"],
+      [
+        12,
+        11,
+        "approve[0]",
+        "`approve[0]` names `book_tables`, which is not a catalog function; did you mean `book_table`?",
+      ],
+      [14, 3, "rules.unused-variabel", "unknown rule `unused-variabel`; did you mean `unused-variable`?"],
+      [15, 19, "rules.loop-overwrite", '`rules.loop-overwrite` must be one of `off`, `warn`, `error`; got `"warning"`'],
+    ]);
+    expect(err.omitted).toBe(0);
+    // The error's own fields are the first problem's, as when only one was reported.
+    expect([err.file, err.line, err.column, err.key, err.message]).toEqual([
+      "p.yaml",
+      1,
+      1,
+      "maxLoopDepht",
+      "unknown key `maxLoopDepht`; did you mean `maxLoopDepth`?",
+    ]);
+    expect(err.problems.every((p) => p.file === "p.yaml")).toBe(true);
+  });
+
+  test("format() prints every problem with its help", () => {
+    const err = policyError(() =>
+      parsePolicySource("shape: dgg\nbudgets:\n  book_tabel: 2\napprove: [book_table]\n", "p.yaml", dinner),
+    );
+    expect(err.format()).toBe(
+      'p.yaml:1: `shape` must be one of `sequence`, `tree`, `dag`; got `"dgg"`; did you mean `dag`?\n' +
+        "p.yaml:3: budget `book_tabel` names no catalog function; did you mean `book_table`?\n" +
+        "  help: a budget key is a catalog function, `effect:CLASS`, `*` (all calls) or `cost`",
+    );
+  });
+
+  test("JSON policies: lines and columns of values and keys", () => {
+    const text = '{\n  "maxLoopDepth": -1,\n  "budgets": {"book_tabel": 1},\n  "approve": ["nope"]\n}\n';
+    const err = policyError(() => parsePolicySource(text, "p.json", dinner));
+    expect(rows(err)).toEqual([
+      [
+        2,
+        19,
+        "maxLoopDepth",
+        "`maxLoopDepth` must be a whole number ≥ 0 (0 forbids loops and comprehensions); got `-1`",
+      ],
+      [3, 15, "budgets.book_tabel", "budget `book_tabel` names no catalog function; did you mean `book_table`?"],
+      [4, 15, "approve[0]", "`approve[0]` names `nope`, which is not a catalog function"],
+    ]);
+  });
+
+  test("what one mistake causes is not reported as another", () => {
+    // `too` is a misspelt `to` (not also a missing `to`); `fromm` a misspelt `from` (not also a flow
+    // without a source); a missing `then` is missing (not also a `then` of the wrong type).
+    const text =
+      "flows:\n  - too: book_table\n    from: [users]\n  - to: book_table\n    fromm: [users]\n" +
+      "order:\n  - before: nope\n";
+    const err = policyError(() => parsePolicySource(text, "p.yaml", dinner));
+    expect(rows(err)).toEqual([
+      [2, 5, "flows[0].too", "unknown key `too` in `flows[0]`; did you mean `to`?"],
+      [5, 5, "flows[1].fromm", "unknown key `fromm` in `flows[1]`; did you mean `from`?"],
+      [7, 5, "order[0]", "`order[0]` needs `then`"],
+      [7, 13, "order[0].before", "`order[0].before` names `nope`, which is not a catalog function"],
+    ]);
+  });
+
+  test("a file that does not parse is one problem: nothing after it can be trusted", () => {
+    const err = policyError(() => parsePolicySource("maxLoopDepht: 1\nflows: [\n", "p.yaml", dinner));
+    expect(rows(err)).toEqual([
+      [
+        3,
+        1,
+        undefined,
+        "the policy is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]",
+      ],
+    ]);
+    const json = policyError(() => parsePolicySource('{"maxLoopDepht": 1,\n  "shape": }\n', "p.json", dinner));
+    expect(json.problems).toHaveLength(1);
+    expect([json.line, json.column]).toEqual([2, 12]);
+  });
+
+  test(`at most ${MAX_PROBLEMS} problems, then "and N more problems"`, () => {
+    const names = Array.from({ length: MAX_PROBLEMS + 10 }, (_, i) => `nope${i}`);
+    const err = policyError(() =>
+      parsePolicySource(`approve:\n${names.map((n) => `  - ${n}\n`).join("")}`, "p.yaml", dinner),
+    );
+    expect(err.problems).toHaveLength(MAX_PROBLEMS);
+    expect(err.omitted).toBe(10);
+    expect(err.problems[MAX_PROBLEMS - 1]?.key).toBe(`approve[${MAX_PROBLEMS - 1}]`);
+    expect(err.problems[MAX_PROBLEMS - 1]?.line).toBe(MAX_PROBLEMS + 1);
+    expect(err.format().split("\n").slice(-2)).toEqual([
+      `  help: the catalog's functions are \`ask_preference\`, \`identify_overlap\`, \`book_table\``,
+      "and 10 more problems",
+    ]);
+  });
+
+  test("a policy object: every problem, with its key and no line", async () => {
+    let caught: unknown;
+    try {
+      await loadPolicy({ maxLoopDepht: 1, approve: ["nope"], shape: "dgg" }, dinner);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(PolicyError);
+    expect(rows(caught as PolicyError)).toEqual([
+      [undefined, undefined, "maxLoopDepht", "unknown key `maxLoopDepht`; did you mean `maxLoopDepth`?"],
+      [
+        undefined,
+        undefined,
+        "shape",
+        '`shape` must be one of `sequence`, `tree`, `dag`; got `"dgg"`; did you mean `dag`?',
+      ],
+      [undefined, undefined, "approve[0]", "`approve[0]` names `nope`, which is not a catalog function"],
+    ]);
+  });
+
+  test("a PolicyError made directly lists itself as its one problem", () => {
+    const err = new PolicyError("m", "f.yaml", 3, "k", "h");
+    expect(err.problems).toEqual([{ message: "m", file: "f.yaml", line: 3, column: undefined, key: "k", help: "h" }]);
+    expect(err.format()).toBe("f.yaml:3: m\n  help: h");
   });
 });
