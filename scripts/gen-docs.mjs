@@ -63,6 +63,10 @@ const RUNTIME_DOCS = {
     "an irreversible call's outcome is unknown",
     "The journal has an `intent` without a `result` for an `@irreversible` call: the process died while the effect was in flight. Partwise never repeats it by itself. Find out what happened and supply the result with `partwise resolve JOURNAL SEQ RESULT.json`, then run again with the same journal.",
   ],
+  "journal-locked": [
+    "another live run holds the journal",
+    "An open journal is locked (`JOURNAL.lock`, created exclusively, holding the owner's pid, host and start time) so that two processes never perform the same effect. The run stops before calling anything. Wait for the other run to end; if no run is live (the lock survived a crash on another host, say), remove the lock file. A lock whose process is gone on this host is taken over by itself, with a `note` trace event.",
+  ],
   aborted: ["the run was cancelled", "The run's `signal` was aborted (for the CLI: Ctrl-C)."],
   input: [
     "an input value is missing or has the wrong type",

@@ -22,6 +22,9 @@ export {
   type ParamDefinition,
   type TypeSpec,
   type FieldSpec,
+  CatalogError,
+  type LoadProblem,
+  MAX_PROBLEMS,
 } from "./catalog/load.js";
 export {
   loadPolicy,
@@ -113,5 +116,5 @@ export {
 export type { Engine } from "./pipeline/engine.js";
 export { compile, compileInfo } from "./runtime/codegen.js";
 export { PRELUDE } from "./runtime/prelude.js";
-export { run, type RunOptions } from "./runtime/run.js";
-export { resolveJournal } from "./runtime/journal.js";
+export { run, type RunOptions, type CheckedComposition } from "./runtime/run.js";
+export { resolveJournal, JournalBusyError, type LockHolder } from "./runtime/journal.js";

@@ -1,7 +1,10 @@
 /**
  * `partwise resolve JOURNAL SEQ RESULT.json`: a person supplies the outcome
  * of an effect whose result the journal lacks (the process died while it
- * was in flight), so that the run can resume without repeating it.
+ * was in flight), so that the run can resume without repeating it. Like a
+ * run, it holds the journal's lock while it writes: a journal a live run
+ * holds is refused (exit 2), a stale lock is taken over with a note on
+ * standard error.
  */
 import { UsageError } from "../errors.js";
 import type { JsonValue } from "../runtime/types.js";
@@ -27,7 +30,8 @@ export async function resolveCommand(
   assertReadableFile(journal, "journal");
   const result = readJsonFile(resultFile, "result") as JsonValue;
   const { resolveJournal } = await import("../runtime/journal.js");
-  await resolveJournal(journal, seq, result);
+  const { lockNote } = await resolveJournal(journal, seq, result);
+  if (lockNote !== undefined) out.stderr(`partwise: note: ${lockNote}\n`);
   out.stdout(`resolved call ${seq} in ${journal}; run again with --journal ${journal} to resume\n`);
   return 0;
 }

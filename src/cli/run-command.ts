@@ -4,7 +4,10 @@
  * [--approve all|none]`.
  *
  * The composition is checked first, here: a rejected one is reported
- * without loading the runtime (and without running anything). Exit 0 ok,
+ * without loading the runtime (and without running anything); an accepted
+ * one is handed to `run` with its report (`checked`), so it is not checked
+ * twice. Notes of the run (a stale journal lock taken over) go to standard
+ * error. Exit 0 ok,
  * 1 rejected, 3 runtime failure; 2 for a usage error or a run that failed
  * because of the input file (error kind `input`).
  */
@@ -103,7 +106,17 @@ export async function runCommand(path: string, opts: RunCommandOptions, out: Out
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
       ...(opts.memoryMb !== undefined ? { memoryMb: opts.memoryMb } : {}),
       ...(opts.journal !== undefined ? { journal: opts.journal } : {}),
-      ...(trace !== undefined ? { onEvent: (e: TraceEvent) => trace.write(JSON.stringify(e)) } : {}),
+      onEvent: (e: TraceEvent) => {
+        trace?.write(JSON.stringify(e));
+        if (e.type === "note") out.stderr(`partwise: note: ${e.message}\n`);
+      },
+      checked: {
+        source: checked.source,
+        report: checked.report,
+        catalog: ctx.catalog,
+        policy: ctx.policy,
+        file: src.file,
+      },
       signal: abort.signal,
       approve,
     });

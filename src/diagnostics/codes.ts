@@ -170,6 +170,7 @@ export const RUNTIME_ERROR_KINDS = {
   "unknown-outcome": "PW7010",
   aborted: "PW7011",
   input: "PW7012",
+  "journal-locked": "PW7013",
 } as const;
 
 export type RuntimeErrorKind = keyof typeof RUNTIME_ERROR_KINDS;

@@ -35,9 +35,12 @@ import { Worker } from "node:worker_threads";
 import type * as Esbuild from "esbuild";
 import { errorEnvelope, errorMessage, type GuestEvent, type GuestJob, type GuestOutcome } from "./sandbox.js";
 
+/** A job on its way to a worker: `prelude` is left out when the worker has it already (the last one it got). */
+export type WireJob = Omit<GuestJob, "prelude"> & { readonly prelude: string | undefined };
+
 /** Host → worker. */
 export type HostMessage =
-  | { readonly type: "run"; readonly id: number; readonly job: GuestJob }
+  | { readonly type: "run"; readonly id: number; readonly job: WireJob }
   | { readonly type: "results"; readonly id: number; readonly results: readonly (readonly [number, string])[] }
   | { readonly type: "cancel"; readonly id: number }
   /** Prepare a context for the next run with this prelude (a worker started as a spare). */
@@ -75,6 +78,8 @@ interface PoolWorker {
   dead: boolean;
   /** Idle with its next context prepared. */
   warm: boolean;
+  /** The last prelude sent to it. */
+  prelude: string | undefined;
 }
 
 let nextId = 1;
@@ -99,6 +104,7 @@ export function startGuest(job: GuestJob, onEvents: (events: readonly GuestEvent
       // Runs are coming back to back: prepare a context on another thread for the next one.
       const spare = spawn();
       post(spare, { type: "prewarm", prelude: job.prelude, memoryMb: job.memoryMb });
+      spare.prelude = job.prelude;
       release(spare);
     }
     assign(w);
@@ -189,7 +195,9 @@ class Session implements GuestSession {
       this.finish({ type: "cancelled" });
       return;
     }
-    post(w, { type: "run", id: this.id, job: this.job });
+    const job = this.job;
+    post(w, { type: "run", id: this.id, job: w.prelude === job.prelude ? { ...job, prelude: undefined } : job });
+    w.prelude = job.prelude;
     if (this.results.length > 0) this.scheduleFlush();
   }
 
@@ -301,7 +309,7 @@ function spawn(): PoolWorker {
     stdout: false,
     stderr: false,
   });
-  const w: PoolWorker = { worker, control, session: undefined, dead: false, warm: false };
+  const w: PoolWorker = { worker, control, session: undefined, dead: false, warm: false, prelude: undefined };
   all.add(w);
   worker.on("message", (m: WorkerMessage) => {
     if (m.type === "warm") {

@@ -14,7 +14,14 @@
  * `seq` is sent to the guest as an error for that call and stops every
  * queued call after it; the guest reports the first failure in program
  * order, exactly as sequential execution would. Only the deadline and the
- * abort signal end a run from the host side at once.
+ * abort signal end a run from the host side at once. The result lists every
+ * call that was made (contract: "the calls made so far are still listed"),
+ * including pure calls that overlapped a failing one and come after it in
+ * program order; no effect ever starts after a failure.
+ *
+ * A journal is locked for as long as it is open (`journal.ts`): a run that
+ * finds it held by another live process stops with `journal-locked`
+ * before calling anything.
  */
 import { randomUUID } from "node:crypto";
 import type { Catalog, CatalogFunction } from "../catalog/types.js";
@@ -26,9 +33,9 @@ import { parse } from "../syntax/parse.js";
 import { compile, compileInfo, type CompileInfo } from "./codegen.js";
 import { catalogHandlers, fitsType, jsonCopy } from "./handlers.js";
 import { typeText } from "../catalog/type-text.js";
-import { Journal } from "./journal.js";
+import { Journal, JournalBusyError } from "./journal.js";
 import { startGuest, type GuestSession } from "./pool.js";
-import { preludeFor } from "./prelude-shake.js";
+import { PRELUDE } from "./prelude.js";
 import type { GuestEvent, GuestOutcome } from "./sandbox.js";
 import { Tracer } from "./trace.js";
 import type {
@@ -74,6 +81,28 @@ export interface RunOptions {
   readonly trace?: string;
   /** File name used in diagnostics (default `<input>`). */
   readonly file?: string;
+  /**
+   * The result of checking this composition already, so that `run` does not
+   * check it again (the CLI checks before it loads the runtime). Used only
+   * when its `source`, `catalog`, `policy` (both by identity; an absent
+   * policy means the default one) and `file` are those of this run;
+   * otherwise it is ignored and the composition is checked here. A
+   * matching report that is not `ok` gives `status: "rejected"` with its
+   * diagnostics. The report is trusted, not verified: pass only what
+   * `check` returned for exactly these inputs.
+   */
+  readonly checked?: CheckedComposition;
+}
+
+/** A composition and what `check` said about it (`RunOptions.checked`). */
+export interface CheckedComposition {
+  readonly source: string;
+  readonly report: CheckReport;
+  readonly catalog: Catalog;
+  /** The policy it was checked with; absent: the default policy of `catalog`. */
+  readonly policy?: Policy;
+  /** The file name it was checked under; absent: `<input>`. */
+  readonly file?: string;
 }
 
 const DEFAULT_CONCURRENCY = 8;
@@ -85,7 +114,11 @@ export async function run(source: string, opts: RunOptions): Promise<RunResult> 
   const t0 = performance.now();
   const wallMs = (): number => Math.round((performance.now() - t0) * 100) / 100;
   const policy = opts.policy ?? defaultPolicy(opts.catalog);
-  const prepared = prepare(source, opts.catalog, policy, opts.file ?? "<input>");
+  const file = opts.file ?? "<input>";
+  const prepared =
+    opts.checked !== undefined && isSameCheck(opts.checked, source, opts.catalog, policy, file)
+      ? prepareChecked(source, opts.catalog, policy, file, opts.checked.report)
+      : prepare(source, opts.catalog, policy, file);
   if (!prepared.report.ok || prepared.code === undefined) {
     return {
       status: "rejected",
@@ -94,15 +127,42 @@ export async function run(source: string, opts: RunOptions): Promise<RunResult> 
       diagnostics: prepared.report.diagnostics,
     };
   }
-  const journal = opts.journal === undefined ? undefined : Journal.open(opts.journal);
   const tracer = new Tracer(opts.onEvent, opts.trace);
+  let journal: Journal | undefined;
+  let busy: Failure | undefined;
+  try {
+    journal = opts.journal === undefined ? undefined : Journal.open(opts.journal);
+  } catch (e) {
+    if (!(e instanceof JournalBusyError)) {
+      tracer.close();
+      throw e;
+    }
+    // No runtime error kind names a busy journal; this is the journal problem closest to it.
+    busy = { kind: "journal-locked", message: e.message };
+  }
   const host = new Host(opts, policy, journal, tracer, t0);
   try {
-    return await host.execute(prepared.code, prepared.prelude);
+    return busy !== undefined ? host.refuse(busy) : await host.execute(prepared.code, prepared.prelude);
   } finally {
     tracer.close();
     host.releaseJournalWhenIdle();
   }
+}
+
+/** Whether `checked` was made from exactly this source, catalog, policy and file. */
+function isSameCheck(
+  checked: CheckedComposition,
+  source: string,
+  catalog: Catalog,
+  policy: Policy,
+  file: string,
+): boolean {
+  return (
+    checked.catalog === catalog &&
+    (checked.policy ?? defaultPolicy(checked.catalog)) === policy &&
+    (checked.file ?? "<input>") === file &&
+    checked.source === source
+  );
 }
 
 // ---------------------------------------------------------------- check + compile (cached)
@@ -111,7 +171,7 @@ interface Prepared {
   readonly report: CheckReport;
   /** Undefined when the report is not ok. */
   readonly code: string | undefined;
-  /** The prelude cut to what `code` can reach (see `prelude-shake.ts`). */
+  /** The guest runtime (the same for every program: the sandbox keeps it compiled, see `sandbox.ts`). */
   readonly prelude: string;
 }
 
@@ -140,13 +200,31 @@ function prepare(source: string, catalog: Catalog, policy: Policy, file: string)
   let info = infoCache.get(catalog);
   if (info === undefined) infoCache.set(catalog, (info = compileInfo(catalog)));
   const code = report.ok ? compile(parsed.module, info).code : undefined;
-  const prepared: Prepared = { report, code, prelude: code === undefined ? "" : preludeFor(code) };
+  const prepared: Prepared = { report, code, prelude: code === undefined ? "" : PRELUDE };
   lru.set(key, prepared);
   if (lru.size > CACHE_SIZE) {
     const oldest = lru.keys().next().value;
     if (oldest !== undefined) lru.delete(oldest);
   }
   return prepared;
+}
+
+/**
+ * Compiles with a report the caller already has. A cached entry is used as
+ * is; a fresh one is not cached (the cache holds only reports made here).
+ * A source that does not parse cleanly cannot have an ok report: it is
+ * checked here after all.
+ */
+function prepareChecked(source: string, catalog: Catalog, policy: Policy, file: string, report: CheckReport): Prepared {
+  const hit = prepCache.get(catalog)?.get(policy)?.get(`${file}\0${source}`);
+  if (hit !== undefined) return hit;
+  if (!report.ok) return { report, code: undefined, prelude: "" };
+  const parsed = parse(source, file);
+  if (parsed.diagnostics.length > 0) return prepare(source, catalog, policy, file);
+  let info = infoCache.get(catalog);
+  if (info === undefined) infoCache.set(catalog, (info = compileInfo(catalog)));
+  const code = compile(parsed.module, info).code;
+  return { report, code, prelude: PRELUDE };
 }
 
 // ---------------------------------------------------------------- the host of one run
@@ -198,6 +276,8 @@ class Host {
   async execute(code: string, prelude: string): Promise<RunResult> {
     const { tracer, opts } = this;
     tracer.emit({ type: "run-start", runId: this.runId, t: tracer.now() });
+    const note = this.journal?.lockNote;
+    if (note !== undefined) tracer.emit({ type: "note", message: note, t: tracer.now() });
     const inputs = this.inputs();
     if (typeof inputs !== "string") return this.end({ kind: "input", message: inputs.message });
     if (opts.signal?.aborted === true) return this.end({ kind: "aborted", message: "the run was aborted" });
@@ -240,7 +320,13 @@ class Host {
     }
   }
 
-  /** Closes the journal once no handler can still record a late result. */
+  /** Ends the run before it starts: the same trace as any other failure, and no call. */
+  refuse(f: Failure): RunResult {
+    this.tracer.emit({ type: "run-start", runId: this.runId, t: this.tracer.now() });
+    return this.end(f);
+  }
+
+  /** Closes the journal (and so releases its lock) once no handler can still record a late result. */
   releaseJournalWhenIdle(): void {
     if (this.inflight === 0 && this.journalOpen) {
       this.journalOpen = false;

@@ -78,6 +78,8 @@ export type TraceEvent =
       readonly replayed?: boolean;
     }
   | { readonly type: "print"; readonly text: string; readonly line: number; readonly t: number }
+  /** Something the runtime did that the run's owner should know, e.g. taking over a stale journal lock. */
+  | { readonly type: "note"; readonly message: string; readonly t: number }
   | {
       readonly type: "error";
       readonly kind: RuntimeErrorKind;

@@ -10,6 +10,7 @@ import {
   errorMessage,
   newGuestModule,
   type GuestEvent,
+  type GuestJob,
   type GuestModule,
   type GuestOutcome,
   type GuestRun,
@@ -73,8 +74,9 @@ async function handle(m: HostMessage): Promise<void> {
           prewarmSoon();
         },
       };
-      lastPrelude = m.job.prelude;
-      const run = guest.start(m.job, sink, () => Atomics.load(control, 0) === id);
+      const job: GuestJob = { ...m.job, prelude: m.job.prelude ?? lastPrelude ?? "" };
+      lastPrelude = job.prelude;
+      const run = guest.start(job, sink, () => Atomics.load(control, 0) === id);
       if (!run.ended) current = { id, run };
       return;
     }

@@ -1,6 +1,7 @@
-/** `partwise explain`, `partwise test` and `partwise resolve` through the built CLI. */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+/** `partwise explain`, `partwise test` and `partwise resolve` through the built CLI; the journal's lock. */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DINNER, FX, cli } from "./helpers.js";
@@ -104,5 +105,59 @@ describe("run --journal and resolve", () => {
     expect(resumed.code).toBe(0);
     const calls = (resumed.json as { calls: { fn: string; result: unknown; replayed?: boolean }[] }).calls;
     expect(calls.at(-1)).toMatchObject({ fn: "book_table", result: { code: "R-by-hand" }, replayed: true });
+  });
+});
+
+describe("run --journal and resolve: the journal's lock", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "pw-cli-lock-"));
+  const runArgs = (journal: string): string[] => [
+    "run",
+    `${FX}/aligned.pw`,
+    ...DINNER,
+    "--input",
+    `${FX}/input.json`,
+    "--journal",
+    journal,
+    "--format",
+    "json",
+  ];
+
+  it("refuses a journal a live process holds (run: exit 3, resolve: exit 2), touching nothing", () => {
+    const journal = join(tmp, "held.jsonl");
+    // This test process is alive: its lock is live.
+    writeFileSync(`${journal}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), since: "S", token: "t" }));
+    const message = `the journal \`${journal}\` is in use by another run (process ${process.pid}, since S); wait for that run to end, or remove \`${journal}.lock\` if no run is live`;
+    const r = cli(runArgs(journal));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe("");
+    expect(r.json).toEqual({
+      status: "error",
+      error: { kind: "journal-locked", message },
+      calls: [],
+      stats: { calls: 0, wallMs: (r.json as { stats: { wallMs: number } }).stats.wallMs },
+    });
+    expect(existsSync(journal)).toBe(false);
+
+    writeFileSync(journal, "");
+    const outcome = join(tmp, "outcome.json");
+    writeFileSync(outcome, "{}\n");
+    const resolved = cli(["resolve", journal, "4", outcome]);
+    expect(resolved.code).toBe(2);
+    expect(resolved.stderr).toBe(`partwise: ${message}\n`);
+    expect(readFileSync(journal, "utf8")).toBe("");
+    expect(existsSync(`${journal}.lock`)).toBe(true);
+  });
+
+  it("takes over a stale lock with a note on standard error, and releases it at the end", () => {
+    const journal = join(tmp, "stale.jsonl");
+    const pid = spawnSync(process.execPath, ["-e", ""]).pid;
+    writeFileSync(`${journal}.lock`, JSON.stringify({ pid, host: hostname(), since: "S", token: "t" }));
+    const r = cli(runArgs(journal));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      `partwise: note: took over the journal lock \`${journal}.lock\` of process ${pid} (since S), which is no longer running\n`,
+    );
+    expect(existsSync(`${journal}.lock`)).toBe(false);
+    expect(cli(runArgs(journal))).toMatchObject({ code: 0, stderr: "" });
   });
 });

@@ -1,9 +1,11 @@
 /**
  * The journal: replay, divergence, lost outcomes of irreversible and
- * reversible effects, `resolveJournal`, and repair of a torn last line.
+ * reversible effects, `resolveJournal`, repair of a torn last line, and the
+ * lock that keeps a second writer out.
  */
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn, spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { catalogTypes } from "../../src/catalog/build.js";
@@ -12,7 +14,7 @@ import { resolveJournal } from "../../src/runtime/journal.js";
 import { shutdownSandbox } from "../../src/runtime/pool.js";
 import { run } from "../../src/runtime/run.js";
 import type { TraceEvent } from "../../src/runtime/types.js";
-import { ALIGNED, dinnerCatalog, instantHandlers } from "./helpers.js";
+import { ALIGNED, deferred, dinnerCatalog, instantHandlers, untimedEvents, until } from "./helpers.js";
 
 const catalog = dinnerCatalog({
   send_note: { params: { text: "string" }, returns: catalogTypes.string, effect: "email" },
@@ -209,5 +211,179 @@ describe("journal", () => {
     expect(r.status).toBe("ok");
     expect(r.calls.map((c) => c.replayed === true)).toEqual([true, false, false]);
     expect(records(journal).map((x) => x.type)).toEqual(["run", "result", "result", "intent", "result"]);
+  });
+});
+
+describe("journal lock", () => {
+  const busy = (journal: string, who: string): string =>
+    `the journal \`${journal}\` is in use by another run (${who}); wait for that run to end, or remove \`${journal}.lock\` if no run is live`;
+  /** The pid of a process that has exited (and been reaped). */
+  const deadPid = (): number => spawnSync(process.execPath, ["-e", ""]).pid;
+  const writeLock = (journal: string, holder: object): void =>
+    writeFileSync(`${journal}.lock`, JSON.stringify(holder) + "\n");
+
+  it("refuses a second run while the first holds the journal: exact message, no handler call, nothing written", async () => {
+    const journal = fresh();
+    const gate = deferred<string[]>();
+    const events: TraceEvent[] = [];
+    const first = run(ALIGNED, {
+      catalog,
+      input: { users: ["ana"] },
+      journal,
+      onEvent: (e) => events.push(e),
+      handlers: { ...instantHandlers(), ask_preference: () => gate.promise },
+    });
+    await until(() => events.some((e) => e.type === "call-start"));
+    const lock = JSON.parse(readFileSync(`${journal}.lock`, "utf8")) as Record<string, unknown>;
+    expect(lock).toEqual({
+      pid: process.pid,
+      host: hostname(),
+      since: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as unknown,
+      ...(existsSync("/proc/self/stat") ? { procStart: expect.stringMatching(/^\d+$/) as unknown } : {}),
+      token: expect.any(String) as unknown,
+    });
+    const before = readFileSync(journal, "utf8");
+
+    const log: { fn: string }[] = [];
+    const second: TraceEvent[] = [];
+    const r = await run(ALIGNED, {
+      catalog,
+      input: { users: ["ana"] },
+      journal,
+      handlers: instantHandlers(log as never),
+      onEvent: (e) => second.push(e),
+    });
+    const error = {
+      kind: "journal-locked",
+      message: busy(journal, `process ${process.pid}, since ${String(lock.since)}`),
+    } as const;
+    expect(r).toEqual({ status: "error", calls: [], stats: { calls: 0, wallMs: r.stats.wallMs }, error });
+    expect(untimedEvents(second)).toEqual([
+      { type: "run-start" },
+      { type: "error", ...error },
+      { type: "run-end", status: "error" },
+    ]);
+    expect(log).toEqual([]);
+    expect(readFileSync(journal, "utf8")).toBe(before);
+    // resolve is refused too.
+    await expect(resolveJournal(journal, 0, ["x"])).rejects.toThrow(new UsageError(error.message));
+
+    gate.resolve(["Sakura"]);
+    expect((await first).status).toBe("ok");
+    expect(existsSync(`${journal}.lock`)).toBe(false);
+  });
+
+  it("refuses while another process lives, takes over once it is gone, and says so in the trace", async () => {
+    const journal = fresh();
+    const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+    const exited = new Promise((r) => child.on("exit", r));
+    const since = "2026-01-02T03:04:05.678Z";
+    writeLock(journal, { pid: child.pid, host: hostname(), since, token: "t" });
+    try {
+      const log: { fn: string }[] = [];
+      const refused = await run(ALIGNED, {
+        catalog,
+        input: { users: ["ana"] },
+        journal,
+        handlers: instantHandlers(log as never),
+      });
+      expect(refused.error).toEqual({
+        kind: "journal-locked",
+        message: busy(journal, `process ${child.pid}, since ${since}`),
+      });
+      expect(log).toEqual([]);
+    } finally {
+      child.kill("SIGKILL");
+      await exited;
+    }
+    const events: TraceEvent[] = [];
+    const r = await run(ALIGNED, {
+      catalog,
+      input: { users: ["ana"] },
+      journal,
+      handlers: instantHandlers(),
+      onEvent: (e) => events.push(e),
+    });
+    expect(r.status).toBe("ok");
+    expect(untimedEvents(events).slice(0, 2)).toEqual([
+      { type: "run-start" },
+      {
+        type: "note",
+        message: `took over the journal lock \`${journal}.lock\` of process ${child.pid} (since ${since}), which is no longer running`,
+      },
+    ]);
+    expect(existsSync(`${journal}.lock`)).toBe(false);
+  });
+
+  it("takes over a lock whose pid now belongs to a process that started later (Linux)", async () => {
+    if (!existsSync("/proc/self/stat")) return;
+    const journal = fresh();
+    writeLock(journal, { pid: process.pid, host: hostname(), since: "x", procStart: "1", token: "t" });
+    const events: TraceEvent[] = [];
+    const r = await run(ALIGNED, {
+      catalog,
+      input: { users: ["ana"] },
+      journal,
+      handlers: instantHandlers(),
+      onEvent: (e) => events.push(e),
+    });
+    expect(r.status).toBe("ok");
+    expect(events.filter((e) => e.type === "note")).toHaveLength(1);
+  });
+
+  it("counts a lock from another host, or one it cannot read, as live", async () => {
+    const journal = fresh();
+    const pid = deadPid();
+    writeLock(journal, { pid, host: `not-${hostname()}`, since: "S", token: "t" });
+    const r = await run(ALIGNED, { catalog, input: { users: ["ana"] }, journal, handlers: instantHandlers() });
+    expect(r.error?.message).toBe(busy(journal, `process ${pid} on host not-${hostname()}, since S`));
+    writeFileSync(`${journal}.lock`, "");
+    const e = await run(ALIGNED, { catalog, input: { users: ["ana"] }, journal, handlers: instantHandlers() });
+    expect(e.error?.message).toBe(busy(journal, `\`${journal}.lock\` cannot be read`));
+    expect(existsSync(`${journal}.lock`)).toBe(true);
+  });
+
+  it("releases the lock however the run ends: ok, handler failure, abort, bad input", async () => {
+    const ends: Record<string, string> = {};
+    const ac = new AbortController();
+    ac.abort();
+    const cases = {
+      ok: { handlers: instantHandlers(), input: { users: ["ana"] } },
+      handler: {
+        handlers: {
+          ...instantHandlers(),
+          book_table: () => {
+            throw new Error("no table");
+          },
+        },
+        input: { users: ["ana"] },
+      },
+      aborted: { handlers: instantHandlers(), input: { users: ["ana"] }, signal: ac.signal },
+      input: { handlers: instantHandlers(), input: {} },
+    };
+    for (const [name, opts] of Object.entries(cases)) {
+      const journal = fresh();
+      const r = await run(ALIGNED, { catalog, journal, ...opts });
+      ends[name] = r.status === "ok" ? "ok" : (r.error?.kind ?? "?");
+      expect([name, existsSync(`${journal}.lock`)]).toEqual([name, false]);
+    }
+    expect(ends).toEqual({ ok: "ok", handler: "handler", aborted: "aborted", input: "input" });
+  });
+
+  it("resolveJournal takes over a stale lock and releases it", async () => {
+    const journal = fresh();
+    await run(ALIGNED, { catalog, handlers: instantHandlers(), input: { users: ["ana"] }, journal });
+    const lines = readFileSync(journal, "utf8")
+      .split("\n")
+      .filter((l) => l !== "");
+    writeFileSync(journal, lines.slice(0, -1).join("\n") + "\n");
+    const pid = deadPid();
+    writeLock(journal, { pid, host: hostname(), since: "S", token: "t" });
+    await expect(resolveJournal(journal, 2, { restaurant: "Sakura", confirmed: true })).resolves.toEqual({
+      lockNote: `took over the journal lock \`${journal}.lock\` of process ${pid} (since S), which is no longer running`,
+    });
+    expect(existsSync(`${journal}.lock`)).toBe(false);
+    await expect(resolveJournal(journal, 9, {})).rejects.toThrow("call 9 has no pending intent");
+    expect(existsSync(`${journal}.lock`)).toBe(false);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * `run`: results, calls and traces in program order; parallelism proved with
  * manually controlled handlers; handler failures, bad results, budgets,
- * approval, abort, inputs.
+ * approval, abort, inputs; a report checked beforehand (`checked`).
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { loadCatalog } from "../../src/catalog/load.js";
+import { check } from "../../src/checker/check.js";
 import { loadPolicy } from "../../src/policy/load.js";
 import { shutdownSandbox } from "../../src/runtime/pool.js";
 import { run } from "../../src/runtime/run.js";
@@ -186,6 +187,42 @@ describe("run", () => {
     gates[0]!.reject(new Error("first"));
     const r = await done;
     expect(r.error).toEqual({ kind: "handler", message: "`ask_preference` failed: first", line: 3 });
+  });
+
+  it("lists every call made, also a pure call that overlapped the failing one and comes after it", async () => {
+    const gates = [deferred<string[]>(), deferred<string[]>()];
+    const events: TraceEvent[] = [];
+    const done = run(ALIGNED, {
+      catalog,
+      input: { users: ["ana", "bo"] },
+      onEvent: (e) => events.push(e),
+      handlers: {
+        ...instantHandlers(),
+        ask_preference: (_u: unknown, ctx: unknown) => gates[(ctx as { seq: number }).seq]!.promise,
+      },
+    });
+    // Call 1 returns first; then call 0, before it in program order, fails.
+    await until(() => events.filter((e) => e.type === "call-start").length === 2);
+    gates[1]!.resolve(["Roma"]);
+    await until(() => events.some((e) => e.type === "call-end"));
+    gates[0]!.reject(new Error("down"));
+    const r = await done;
+    const error = { kind: "handler", message: "`ask_preference` failed: down", line: 3 } as const;
+    expect(r.status).toBe("error");
+    expect(r.error).toEqual(error);
+    expect(untimed(r.calls)).toEqual([
+      { seq: 0, fn: "ask_preference", args: ["ana"], effect: null, line: 3 },
+      { seq: 1, fn: "ask_preference", args: ["bo"], result: ["Roma"], effect: null, line: 3 },
+    ]);
+    expect(r.stats.calls).toBe(2);
+    expect(untimedEvents(events)).toEqual([
+      { type: "run-start" },
+      { type: "call-start", seq: 0, fn: "ask_preference", args: ["ana"], effect: null, line: 3 },
+      { type: "call-start", seq: 1, fn: "ask_preference", args: ["bo"], effect: null, line: 3 },
+      { type: "call-end", seq: 1, fn: "ask_preference", result: ["Roma"], line: 3 },
+      { type: "error", ...error },
+      { type: "run-end", status: "error" },
+    ]);
   });
 
   it("stops with kind handler when a handler exceeds its time limit", async () => {
@@ -379,6 +416,73 @@ return prefs
     expect(JSON.stringify(r.result)).toBe(JSON.stringify(expected));
     expect(JSON.stringify(seen)).toBe(JSON.stringify(expected));
     expect(Object.getPrototypeOf(seen)).toBe(Object.prototype);
+  });
+
+  it("uses a report checked beforehand instead of checking again, only when it matches", async () => {
+    // ALIGNED has a loop, which this policy forbids: check() rejects it.
+    const noLoops = await loadPolicy({ maxLoopDepth: 0 }, catalog);
+    const input = { users: ["ana"] };
+    const real = check(ALIGNED, { catalog, policy: noLoops, file: "a.pw" });
+    expect(real.ok).toBe(false);
+    const forged = { ok: true, diagnostics: [], bounds: {} };
+    // Trusted when it matches: the run goes ahead, so no second check ran.
+    const trusted = await run(ALIGNED, {
+      catalog,
+      policy: noLoops,
+      file: "a.pw",
+      handlers: instantHandlers(),
+      input,
+      checked: { source: ALIGNED, report: forged, catalog, policy: noLoops, file: "a.pw" },
+    });
+    expect(trusted.status).toBe("ok");
+    // A matching report that is not ok: rejected with its diagnostics, nothing runs.
+    const log: { fn: string }[] = [];
+    const rejected = await run(ALIGNED, {
+      catalog,
+      policy: noLoops,
+      file: "a.pw",
+      handlers: instantHandlers(log as never),
+      input,
+      checked: { source: ALIGNED, report: real, catalog, policy: noLoops, file: "a.pw" },
+    });
+    expect(rejected).toEqual({
+      status: "rejected",
+      calls: [],
+      stats: { calls: 0, wallMs: rejected.stats.wallMs },
+      diagnostics: real.diagnostics,
+    });
+    expect(log).toEqual([]);
+    // Made for another source, policy, catalog or file: ignored, and the composition is checked here.
+    const mismatches = [
+      { source: `${ALIGNED}\n`, catalog, policy: noLoops, file: "a.pw" },
+      { source: ALIGNED, catalog },
+      { source: ALIGNED, catalog: dinnerCatalog(), policy: noLoops, file: "a.pw" },
+      { source: ALIGNED, catalog, policy: noLoops },
+    ];
+    for (const m of mismatches) {
+      const r = await run(ALIGNED, {
+        catalog,
+        policy: noLoops,
+        file: "a.pw",
+        handlers: instantHandlers(log as never),
+        input,
+        checked: { ...m, report: forged },
+      });
+      expect([r.status, r.diagnostics?.map((d) => d.rule)]).toEqual(["rejected", ["loop-depth"]]);
+    }
+    expect(log).toEqual([]);
+    // A trusted report is never cached for later runs without one.
+    const after = await run(ALIGNED, { catalog, policy: noLoops, file: "a.pw", handlers: instantHandlers(), input });
+    expect(after.status).toBe("rejected");
+    // Without a policy on either side, the default policy matches.
+    const plain = check(ALIGNED, { catalog });
+    const ok = await run(ALIGNED, {
+      catalog,
+      handlers: instantHandlers(),
+      input,
+      checked: { source: ALIGNED, report: plain, catalog },
+    });
+    expect(ok.status).toBe("ok");
   });
 
   it("collects print output in the trace and the result", async () => {

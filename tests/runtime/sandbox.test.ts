@@ -202,6 +202,32 @@ describe("sandbox", () => {
     expect((await guest(wrap(`return '{"ok":5}';`))).outcome).toEqual(ok(5));
   });
 
+  it("lets no state cross runs: globals, prototypes, the prelude's own state and pending jobs are gone", async () => {
+    const pollute = wrap(`
+      const stringify = JSON.stringify;
+      globalThis.leak = "secret";
+      Object.prototype.polluted = 1;
+      Array.prototype.push = function () { return "hijacked"; };
+      JSON.stringify = function () { return "hijacked"; };
+      globalThis.call = function () { return Promise.resolve('{"ok":"hijacked"}'); };
+      Promise.resolve().then(function () { globalThis.late = 1; });
+      new Promise(function () {}).then(function () { globalThis.never = 1; });
+      await call("f", "[1]", 1);
+      return stringify({ ok: 1 });`);
+    const probe = wrap(`
+      const a = []; a.push(1);
+      const r = await call("f", "[2]", 1);
+      return JSON.stringify({ ok: [typeof globalThis.leak, ({}).polluted === undefined, a.length,
+        JSON.stringify([1]), JSON.parse(r).ok, typeof globalThis.late, typeof globalThis.never] });`);
+    for (let i = 0; i < 3; i++) {
+      expect((await guest(pollute)).outcome).toEqual(ok(1));
+      // The pool may hand the next run to any of its workers: probe often enough to meet the polluted one.
+      for (let j = 0; j < 4; j++) {
+        expect((await guest(probe)).outcome).toEqual(ok(["undefined", true, 1, "[1]", [2], "undefined", "undefined"]));
+      }
+    }
+  });
+
   it("runs 500 guests in a row", async () => {
     for (let i = 0; i < 500; i++) {
       const r = await guest(
