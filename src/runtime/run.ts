@@ -253,6 +253,8 @@ class Host {
   private session: GuestSession | undefined;
   /** One controller per running handler, aborted when the run ends. */
   private readonly live = new Set<AbortController>();
+  /** The signal of calls without a time limit of their own (see `callHandler`). */
+  private shared: AbortController | undefined;
   private approvals: Promise<unknown> = Promise.resolve();
   private handlers: Handlers | undefined;
   private moduleHandlers: Promise<Handlers> | undefined;
@@ -449,7 +451,7 @@ class Host {
         this.reply(seq, skipped);
         return;
       }
-      this.enqueue(seq, () => this.startCall(seq, fn, args, effect, line, retryKey));
+      this.enqueue(seq, () => this.startCall(seq, fn, args, argsJson, effect, line, retryKey));
     };
     if (this.policy.approve.includes(fnName)) this.askApproval(seq, fnName, args, line, start);
     else start();
@@ -555,6 +557,8 @@ class Host {
     seq: number,
     fn: CatalogFunction,
     args: JsonValue[],
+    /** The arguments' JSON text, parsed again for the handler's own copy. */
+    argsJson: string,
     effect: string | null,
     line: number,
     retryKey: string | undefined,
@@ -567,7 +571,7 @@ class Host {
     this.calls.set(seq, { seq, fn: fn.name, args, effect, line, startMs });
     this.tracer.emit({ type: "call-start", seq, fn: fn.name, args, effect, line, t: startMs });
     this.inflight++;
-    void this.callHandler(seq, fn, args, key).then((outcome) => {
+    void this.callHandler(seq, fn, argsJson, key).then((outcome) => {
       this.inflight--;
       this.slotFreed();
       this.settled(seq, fn, args, effect, line, startMs, outcome);
@@ -578,7 +582,7 @@ class Host {
   private async callHandler(
     seq: number,
     fn: CatalogFunction,
-    args: JsonValue[],
+    argsJson: string,
     idempotencyKey: string,
   ): Promise<{ readonly value: unknown } | { readonly failure: Failure }> {
     let handler: Handler | undefined = this.handlers?.[fn.name];
@@ -594,14 +598,18 @@ class Host {
     if (typeof handler !== "function") {
       return { failure: { kind: "handler", message: `no handler for \`${fn.name}\`` } };
     }
-    const controller = new AbortController();
-    if (this.finished) controller.abort(new Error("the run ended"));
-    this.live.add(controller);
-    const context: HandlerContext = { idempotencyKey, seq, signal: controller.signal };
+    // One signal for every call of the run (aborted when the run ends); a call
+    // with its own time limit gets its own, aborted at that limit too.
     const limit = this.opts.handlerTimeoutMs;
+    const own = limit !== undefined;
+    const controller = own ? new AbortController() : (this.shared ??= new AbortController());
+    if (this.finished && !controller.signal.aborted) controller.abort(new Error("the run ended"));
+    if (own) this.live.add(controller);
+    const context: HandlerContext = { idempotencyKey, seq, signal: controller.signal };
     let timer: NodeJS.Timeout | undefined;
     try {
-      const copies = structuredCloneJson(args);
+      // The handler's own copy, so what it does to its arguments never reaches the trace.
+      const copies = JSON.parse(argsJson) as JsonValue[];
       const call = Promise.resolve().then(() => handler(...copies, context));
       const timeout =
         limit === undefined
@@ -622,7 +630,7 @@ class Host {
       return { failure: { kind: "handler", message } };
     } finally {
       clearTimeout(timer);
-      this.live.delete(controller);
+      if (own) this.live.delete(controller);
     }
   }
 
@@ -699,6 +707,7 @@ class Host {
     this.finished = true;
     const reason = new Error(failure?.message ?? "the run ended");
     for (const c of this.live) c.abort(reason);
+    this.shared?.abort(reason);
     this.queue.length = 0;
     const { tracer } = this;
     const calls = [...this.calls.values()].sort((a, b) => a.seq - b.seq);
@@ -723,10 +732,6 @@ class HandlerTimeout extends Error {
   constructor(readonly ms: number) {
     super(`handler timed out after ${ms} ms`);
   }
-}
-
-function structuredCloneJson(args: readonly JsonValue[]): JsonValue[] {
-  return JSON.parse(JSON.stringify(args)) as JsonValue[];
 }
 
 function messageOf(e: unknown): string {

@@ -332,6 +332,42 @@ describe("run", () => {
     expect(none.calls.map((c) => c.fn)).toEqual(["ask_preference", "identify_overlap"]);
   });
 
+  it("gives each handler its own copy of the arguments: what it does to them never reaches the record", async () => {
+    const r = await run(ALIGNED, {
+      catalog,
+      input: { users: ["ana"] },
+      handlers: {
+        ...instantHandlers(),
+        identify_overlap: (prefs: Record<string, string[]>) => {
+          prefs.ana?.push("Mutated");
+          prefs.intruder = ["x"];
+          return "Roma";
+        },
+      },
+    });
+    expect(r.status).toBe("ok");
+    expect(r.calls.find((c) => c.fn === "identify_overlap")?.args).toEqual([{ ana: ["Sakura", "Roma"] }]);
+  });
+
+  it("aborts a timed-out handler's own signal at its limit", async () => {
+    let seen: AbortSignal | undefined;
+    const r = await run(ALIGNED, {
+      catalog,
+      input: { users: ["ana"] },
+      handlerTimeoutMs: 20,
+      handlers: {
+        ...instantHandlers(),
+        identify_overlap: (_p: unknown, ctx: unknown) => {
+          seen = (ctx as { signal: AbortSignal }).signal;
+          return new Promise(() => undefined);
+        },
+      },
+    });
+    expect(r.error?.kind).toBe("handler");
+    expect(seen?.aborted).toBe(true);
+    expect(String((seen?.reason as Error | undefined)?.message)).toBe("handler timed out");
+  });
+
   it("aborts on the signal, and the handler sees its context's signal abort", async () => {
     const ac = new AbortController();
     let handlerSignal: AbortSignal | undefined;
