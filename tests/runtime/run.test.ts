@@ -338,7 +338,8 @@ describe("run", () => {
       input: { users: ["ana"] },
       handlers: {
         ...instantHandlers(),
-        identify_overlap: (prefs: Record<string, string[]>) => {
+        identify_overlap: (p: unknown) => {
+          const prefs = p as Record<string, string[]>;
           prefs.ana?.push("Mutated");
           prefs.intruder = ["x"];
           return "Roma";
