@@ -6,8 +6,9 @@
  *
  * Exit codes (contract): 0 ok; 1 rejected / has errors / too many
  * warnings; 2 bad usage or an unusable catalog, policy or input file (a
- * `UsageError`, printed with its file and line); 3 a runtime failure while
- * running. An unexpected exception is a bug: it is printed as
+ * `UsageError`, printed with its file and line, or every problem of a
+ * catalog or policy that has several: `usage-error.ts`); 3 a runtime
+ * failure while running. An unexpected exception is a bug: it is printed as
  * "internal error (please report)" with its stack and exits 2, because the
  * tool could not give an answer about this input (0 or 1 would be read as
  * accepted or rejected, 3 as the composition's own failure).
@@ -18,6 +19,8 @@ import { UsageError } from "../errors.js";
 import { registerPipelineCommands } from "../pipeline/commands.js";
 import { VERSION } from "../version.js";
 import { processOutput, type ColorFlag } from "./output.js";
+import { renderUsageError } from "./usage-error.js";
+import { applySandboxThreads, sandboxThreadsOption } from "./sandbox-threads.js";
 
 enableNodeCompileCache(); // Node 22+: cache compiled code of the lazily loaded commands (no-op on Node 20)
 
@@ -66,7 +69,8 @@ export function buildProgram(done: (code: number) => void): Command {
       outputError: (str, write) => write(`partwise: ${str.replace(/^error: /, "")}`),
     })
     .showHelpAfterError("(run `partwise --help` or `partwise <command> --help` for usage)")
-    .addHelpText("after", EXAMPLES);
+    .addHelpText("after", EXAMPLES)
+    .hook("preAction", applySandboxThreads);
 
   const colorOf = (cmd: Command): ColorFlag => cmd.optsWithGlobals<GlobalOptions>().color ?? undefined;
 
@@ -102,6 +106,7 @@ export function buildProgram(done: (code: number) => void): Command {
     .option("--concurrency <n>", "at most this many catalog calls at once", wholeNumber(1))
     .option("--timeout-ms <n>", "stop the run after this many milliseconds", wholeNumber(1))
     .option("--memory-mb <n>", "memory limit of the sandbox in MiB", wholeNumber(1))
+    .addOption(sandboxThreadsOption())
     .addOption(
       new Option(
         "--approve <answer>",
@@ -194,6 +199,8 @@ catalog and policy, with paths relative to it (--catalog and --policy win):
 
   // `batch`, `serve`, `diff-policy`, `p2c`: the training pipeline's commands (src/pipeline/commands.ts).
   registerPipelineCommands(program, done);
+  // `serve` runs compositions too (concurrently): it takes the same option, applied by the hook above.
+  program.commands.find((c) => c.name() === "serve")?.addOption(sandboxThreadsOption());
 
   return program;
 }
@@ -248,7 +255,7 @@ function reportError(err: unknown): number {
     return err.code === "commander.helpDisplayed" || err.code === "commander.version" ? 0 : 2;
   }
   if (err instanceof UsageError) {
-    process.stderr.write(`partwise: ${err.format()}\n`);
+    process.stderr.write(renderUsageError(err));
     return 2;
   }
   const detail = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);

@@ -11,15 +11,15 @@
  * 1 rejected, 3 runtime failure; 2 for a usage error or a run that failed
  * because of the input file (error kind `input`).
  */
-import { createInterface } from "node:readline/promises";
 import type { CheckReport } from "../checker/report.js";
 import { UsageError } from "../errors.js";
 import type { JsonValue, PendingCall, RunResult, TraceEvent } from "../runtime/types.js";
+import { askApproval, type PromptStreams } from "./approval-prompt.js";
 import { checkBytes } from "./check-file.js";
 import { LineWriter, assertWritable, readJsonFile, readSourceBytes } from "./io.js";
 import { loadContext, type Context } from "./load.js";
 import type { Output } from "./output.js";
-import { renderRunPretty, runResultToJson, shortJson } from "./run-output.js";
+import { renderRunPretty, runResultToJson } from "./run-output.js";
 
 export interface RunCommandOptions {
   readonly catalog: string;
@@ -61,8 +61,18 @@ export function readInputFile(file: string): Readonly<Record<string, JsonValue>>
   return v as Readonly<Record<string, JsonValue>>;
 }
 
-/** Runs `run`; returns the exit code. */
-export async function runCommand(path: string, opts: RunCommandOptions, out: Output): Promise<number> {
+/**
+ * Runs `run`; returns the exit code. Calls the policy asks approval for are
+ * asked about on `terminal` unless `--approve` answers them; without
+ * `terminal`, on standard input and standard error when both are terminals
+ * and the composition is not read from standard input, else refused.
+ */
+export async function runCommand(
+  path: string,
+  opts: RunCommandOptions,
+  out: Output,
+  terminal?: PromptStreams,
+): Promise<number> {
   const src = await readSourceBytes(path);
   const input = opts.input === undefined ? undefined : readInputFile(opts.input);
   if (opts.trace !== undefined) assertWritable(opts.trace, "trace");
@@ -91,10 +101,11 @@ export async function runCommand(path: string, opts: RunCommandOptions, out: Out
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once("SIGINT", onSigint);
-  const interactive = opts.approve === undefined && path !== "-" && process.stdin.isTTY && process.stderr.isTTY;
-  const approve = interactive
-    ? askOnTerminal
-    : (_call: PendingCall): Promise<boolean> => Promise.resolve(opts.approve === "all");
+  const ask = opts.approve === undefined ? (terminal ?? processTerminal(path)) : undefined;
+  const approve =
+    ask !== undefined
+      ? (call: PendingCall): Promise<boolean> => askApproval(call, ask)
+      : (_call: PendingCall): Promise<boolean> => Promise.resolve(opts.approve === "all");
   try {
     const { run } = await import("../runtime/run.js");
     const result = await run(checked.source, {
@@ -149,14 +160,9 @@ function assertHandlers(bounds: CheckReport["bounds"], ctx: Context, catalogFile
   );
 }
 
-/** Asks the person at the terminal whether a call may go ahead (default no). */
-async function askOnTerminal(call: PendingCall): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const args = call.args.map((a) => shortJson(a, 60)).join(", ");
-    const answer = await rl.question(`approve call ${call.seq}: ${call.fn}(${args}) at line ${call.line}? [y/N] `);
-    return /^\s*y(es)?\s*$/i.test(answer);
-  } finally {
-    rl.close();
-  }
+/** Standard input and standard error, when a person can be asked there. */
+function processTerminal(path: string): PromptStreams | undefined {
+  return path !== "-" && process.stdin.isTTY && process.stderr.isTTY
+    ? { input: process.stdin, output: process.stderr }
+    : undefined;
 }
