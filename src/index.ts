@@ -98,7 +98,9 @@ export {
   type RewardTerms,
   type RewardFunction,
 } from "./pipeline/reward.js";
-export { compositionFeatures, type CompositionFeatures } from "./pipeline/features.js";
+export { compositionFeatures, sourceFeatures, type CompositionFeatures } from "./pipeline/features.js";
+export type { ToolCallRecord } from "./pipeline/tool-calls.js";
+export type { ProblemRecord } from "./pipeline/problems.js";
 export { runBatch, type BatchOptions, type BatchSummary } from "./pipeline/batch.js";
 export { serve, type ServeOptions } from "./pipeline/serve.js";
 export { diffPolicies, readCorpus, renderPolicyDiff, type PolicyDiff, type Flip } from "./pipeline/diff-policy.js";

@@ -3,20 +3,25 @@
  * by the in-process path, the worker threads and `serve`. A line that is
  * not JSON, lacks an `id` or holds a bad subtask declaration becomes
  * `{"id"?, "error": {"message", "line"}}`; a failure inside the checker or
- * the runtime is recorded the same way, so no line is ever lost.
+ * the runtime is recorded the same way, so no line is ever lost. When the
+ * failure is a subtask, catalog or policy problem, the error also lists
+ * every problem found: `"problems": [{message, file?, line?, column?, key?,
+ * help?}]` (see `problems.ts`), plus `"omitted": N` when more than 50 were
+ * found; `message` is the first problem's.
  *
  * Result lines: `{id, ok, diagnostics, bounds}` as in `check --format
  * json`, plus `run` (as `run --format json`) with `--run`; extended with
  * `label` (echoed from the input, for `partwise p2c`) and `features`
- * (loop depth, shape, effect calls, glue operations) when the line carries
- * a `label` or features were asked for.
+ * (loop depth, shape, effect calls, glue operations; from the checker's
+ * facts, see `features.ts`) when the line carries a `label` or features
+ * were asked for, and the composition parses.
  */
 import type { Catalog } from "../catalog/types.js";
 import type { Policy } from "../policy/types.js";
 import type { JsonValue, RunResult } from "../runtime/types.js";
 import type { Engine } from "./engine.js";
-import { compositionFeatures } from "./features.js";
 import { PlanError, policyForCatalog, withSubtasks, type SubtaskDecl } from "./plan.js";
+import { errorFields, errorProblems, type ErrorProblems } from "./problems.js";
 
 /** One parsed input line. */
 export interface BatchEpisode {
@@ -46,6 +51,8 @@ export class LineError extends Error {
   constructor(
     message: string,
     readonly id: string | undefined,
+    /** Every problem, when the line fails because of subtask, catalog or policy problems. */
+    readonly problems?: ErrorProblems,
   ) {
     super(message);
   }
@@ -93,7 +100,7 @@ function contextFor(ctx: LineContext, ep: BatchEpisode): { readonly catalog: Cat
   try {
     catalog = withSubtasks(ctx.catalog, ep.subtasks);
   } catch (err) {
-    if (err instanceof PlanError) throw new LineError(err.message, ep.id);
+    if (err instanceof PlanError) throw new LineError(err.message, ep.id, errorProblems(err));
     throw err;
   }
   const out = { catalog, policy: policyForCatalog(ctx.policy, catalog) };
@@ -105,9 +112,15 @@ function contextFor(ctx: LineContext, ep: BatchEpisode): { readonly catalog: Cat
 /** The result object of one episode. */
 export type BatchResult = Readonly<Record<string, unknown>>;
 
-/** The error record of a line. */
-export function errorRecord(id: string | undefined, message: string, line: number): BatchResult {
-  return { ...(id !== undefined ? { id } : {}), error: { message, line } };
+/** The error record of a line: `{id?, error: {message, line, problems?, omitted?}}`. */
+export function errorRecord(
+  id: string | undefined,
+  message: string,
+  line: number,
+  problems?: ErrorProblems,
+): BatchResult {
+  const { message: _m, ...more } = errorFields(message, problems);
+  return { ...(id !== undefined ? { id } : {}), error: { message, line, ...more } };
 }
 
 function notRun(): RunResult {
@@ -120,7 +133,7 @@ export async function processLine(text: string, line: number, ctx: LineContext):
   try {
     ep = parseBatchLine(text);
   } catch (err) {
-    if (err instanceof LineError) return errorRecord(err.id, err.message, line);
+    if (err instanceof LineError) return errorRecord(err.id, err.message, line, err.problems);
     return errorRecord(undefined, `internal error: ${String(err)}`, line);
   }
   return processEpisode(ep, line, ctx);
@@ -137,8 +150,9 @@ export async function processEpisode(ep: BatchEpisode, line: number, ctx: LineCo
       diagnostics: report.diagnostics,
       bounds: report.bounds,
     };
-    if ((ctx.features || ep.label !== undefined) && ctx.engine.parse !== undefined) {
-      out.features = compositionFeatures(ctx.engine.parse(ep.program, ep.id).module, catalog);
+    if ((ctx.features || ep.label !== undefined) && ctx.engine.features !== undefined) {
+      const features = ctx.engine.features(ep.program, { catalog, policy, file: ep.id });
+      if (features !== undefined) out.features = features;
     }
     if (ep.label !== undefined) out.label = ep.label;
     if (ctx.run) {
@@ -156,7 +170,10 @@ export async function processEpisode(ep: BatchEpisode, line: number, ctx: LineCo
     }
     return out;
   } catch (err) {
-    if (err instanceof LineError) return errorRecord(err.id, err.message, line);
+    if (err instanceof LineError) return errorRecord(err.id, err.message, line, err.problems);
+    // A catalog or policy problem met while processing (a custom engine may load files) is the input's, not a bug.
+    const problems = errorProblems(err);
+    if (problems !== undefined && err instanceof Error) return errorRecord(ep.id, err.message, line, problems);
     return errorRecord(ep.id, `internal error: ${err instanceof Error ? err.message : String(err)}`, line);
   }
 }

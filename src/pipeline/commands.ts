@@ -127,8 +127,10 @@ export function registerPipelineCommands(program: Command, done?: (code: number)
       `
 One result line per input line, in input order: {id, ok, diagnostics, bounds}
 (+ run with --run), or {id?, error: {message, line}} for a line that could not
-be read. A progress bar with rate and ETA is drawn on standard error when it is
-a terminal. Exit 0 when every line has a result, 1 when some are error records.`,
+be read; when its subtask declarations are at fault, error.problems lists every
+problem as {message, key?, help?} (error.omitted counts those past 50). A
+progress bar with rate and ETA is drawn on standard error when it is a
+terminal. Exit 0 when every line has a result, 1 when some are error records.`,
     )
     .action(async (episodes: string, o: BatchFlags) => {
       assertInputFile(episodes, "episodes file");
@@ -165,6 +167,7 @@ a terminal. Exit 0 when every line has a result, 1 when some are error records.`
       `
 Request:  {"id": 1, "op": "check", "program": "..."}   (op: check | run | explain | evaluate)
 Response: {"id": 1, "ok": true, "result": {...}}  or  {"id": 1, "ok": false, "error": {"message": "..."}}
+          (error.problems lists every problem when the request's subtask declarations are at fault)
 See examples/python/partwise_client.py for a client.`,
     )
     .action(async (o: ServeFlags) => {

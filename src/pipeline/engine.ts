@@ -10,6 +10,7 @@ import type { CheckReport } from "../checker/report.js";
 import type { Policy } from "../policy/types.js";
 import type { Module } from "../syntax/ast.js";
 import type { Handlers, JsonValue, PendingCall, RunResult, TraceEvent } from "../runtime/types.js";
+import type { CompositionFeatures } from "./features.js";
 
 /** Options of `check` (contract, "Library API"). */
 export interface CheckOptions {
@@ -44,8 +45,20 @@ export interface Engine {
   readonly explainText?: (source: string, opts: { readonly catalog: Catalog; readonly policy?: Policy }) => string;
   /** `explain` as its JSON value. */
   readonly explainJson?: (source: string, opts: { readonly catalog: Catalog; readonly policy?: Policy }) => unknown;
-  /** The parser, for structural features (loop depth, shape, glue operations). */
+  /** The parser, for the order of a composition's call sites. */
   readonly parse?: (source: string, file: string) => { readonly module: Module };
+  /**
+   * Structural features from the checker's own facts (`features.ts`);
+   * `undefined` for a composition the checker computes no facts for (a
+   * `syntax` error). Without it, results and episodes carry no `features`.
+   */
+  readonly features?: (source: string, opts: CheckOptions) => CompositionFeatures | undefined;
+  /**
+   * The handlers a catalog module exports (what `run` falls back to for a
+   * function without a given handler). Lets the pipeline serve and count
+   * calls of such functions itself (tool calls of partial solutions).
+   */
+  readonly handlers?: (catalog: Catalog) => Promise<Handlers>;
 }
 
 let real: Promise<Engine> | undefined;
@@ -56,10 +69,11 @@ let real: Promise<Engine> | undefined;
  */
 export function loadEngine(): Promise<Engine> {
   real ??= (async (): Promise<Engine> => {
-    const [checkMod, explainMod, parseMod] = await Promise.all([
+    const [checkMod, explainMod, parseMod, featuresMod] = await Promise.all([
       import("../checker/check.js"),
       import("../checker/explain.js"),
       import("../syntax/parse.js"),
+      import("./features.js"),
     ]);
     return {
       check: (source, opts) => checkMod.check(source, opts),
@@ -67,6 +81,8 @@ export function loadEngine(): Promise<Engine> {
       explainText: (source, opts) => explainMod.renderExplanation(explainMod.explain(source, opts), "text"),
       explainJson: (source, opts) => explainMod.explain(source, opts),
       parse: (source, file) => parseMod.parse(source, file),
+      features: (source, opts) => featuresMod.sourceFeatures(source, opts),
+      handlers: async (catalog) => (await import("../runtime/handlers.js")).catalogHandlers(catalog),
     };
   })();
   return real;

@@ -13,6 +13,12 @@
  * functions the composition calls, in order of first call site. For a
  * catalog function `proxy.solve` may return `undefined`: the environment's
  * handler serves it and it gets no partial reward.
+ *
+ * Catalog calls a JavaScript partial solution makes (its declared `tools`)
+ * are recorded on the episode as `toolCalls` and counted against the
+ * policy's budgets with the composition's calls (`tool-calls.ts`). Only
+ * pure tools may be declared: the checker cannot see a call made inside
+ * JavaScript (flows, order, effect-in-loop) and an episode has no journal.
  */
 import type { Catalog, CatalogFunction } from "../catalog/types.js";
 import type { CheckReport } from "../checker/report.js";
@@ -20,7 +26,7 @@ import type { Policy } from "../policy/types.js";
 import type { Module } from "../syntax/ast.js";
 import type { Handler, Handlers, JsonValue, RunResult, TraceEvent } from "../runtime/types.js";
 import { loadEngine, type Engine } from "./engine.js";
-import { compositionFeatures, type CompositionFeatures } from "./features.js";
+import type { CompositionFeatures } from "./features.js";
 import {
   PlanError,
   policyForCatalog,
@@ -31,8 +37,16 @@ import {
   type SubtaskDecl,
 } from "./plan.js";
 import { computeReward, type Reward, type RewardConfig, type RewardFunction } from "./reward.js";
+import { errorProblems, type ProblemRecord } from "./problems.js";
 import { sandboxHandler, type SandboxLimits } from "./sandbox-solution.js";
-import { normalizeSolution, tableHandler, type PartialSolution, type PartialSolutionLike } from "./solutions.js";
+import {
+  normalizeSolution,
+  tableHandler,
+  type PartialSolution,
+  type PartialSolutionLike,
+  type SourceSolution,
+} from "./solutions.js";
+import { ToolCalls, type ToolCallRecord } from "./tool-calls.js";
 
 /** The task an episode works on. Anything besides `input` is for the proxy and the verifier. */
 export interface Task {
@@ -76,6 +90,8 @@ export interface Proxy {
 export interface Solution {
   readonly result: JsonValue | undefined;
   readonly run: RunResult;
+  /** Catalog calls the JavaScript partial solutions made during the run (see `Episode.toolCalls`). */
+  readonly toolCalls: readonly ToolCallRecord[];
 }
 
 /** The verifier V: scores the complete solution (R). A bare function or an object with a version. */
@@ -138,12 +154,22 @@ export interface Episode {
   readonly status: EpisodeStatus;
   /** The static report (for an invalid plan: `ok: false` with no diagnostics; see `planError`). */
   readonly report: CheckReport;
+  /** Why the plan is invalid: its first problem. */
   readonly planError?: string;
+  /** Every problem of the plan's subtask declarations (at most 50), as in batch error records. */
+  readonly planProblems?: readonly ProblemRecord[];
+  /** Structural features from the checker's facts; absent when the composition does not parse. */
   readonly features?: CompositionFeatures;
   readonly parts: readonly PartRecord[];
   /** The run, when the check passed. */
   readonly run?: RunResult;
   readonly trace?: readonly TraceEvent[];
+  /**
+   * Catalog calls made by JavaScript partial solutions during the run, in
+   * the order made; present when the episode ran and some such solution
+   * declares tools.
+   */
+  readonly toolCalls?: readonly ToolCallRecord[];
   /** The verifier's R (only when the run succeeded). */
   readonly verifier?: number;
   readonly summary?: { readonly text: string; readonly score: number | undefined };
@@ -241,6 +267,7 @@ export async function evaluateEpisode(opts: EpisodeOptions): Promise<Episode> {
       status: "invalid-plan",
       report,
       planError: err.message,
+      planProblems: errorProblems(err)?.problems ?? [{ message: err.message }],
       parts: [],
       reward: computeReward(
         { outcome: "rejected", verifier: undefined, partial: [], summary: undefined, errors: 0, warnings: 0 },
@@ -260,7 +287,7 @@ export async function evaluateEpisode(opts: EpisodeOptions): Promise<Episode> {
       module = undefined;
     }
   }
-  const features = module !== undefined ? compositionFeatures(module, catalog) : undefined;
+  const features = engine.features?.(program, { catalog, policy, file: task.id ?? "<episode>" });
 
   // 3. Partial solutions and partial rewards.
   const subtaskList: Subtask[] = [];
@@ -346,7 +373,12 @@ export async function evaluateEpisode(opts: EpisodeOptions): Promise<Episode> {
   }
 
   // 6. Run with the partial solutions as handlers, then verify.
-  const handlers = buildHandlers(catalog, solutions, opts.handlers, opts.sandbox);
+  const loadModule = engine.handlers;
+  const toolCalls = new ToolCalls(
+    policy,
+    loadModule !== undefined ? (): Promise<Handlers> => loadModule(opts.catalog) : undefined,
+  );
+  const handlers = buildHandlers(catalog, solutions, opts.handlers, opts.sandbox, toolCalls);
   const trace: TraceEvent[] = [];
   const keepTrace = opts.trace !== false;
   const run = await engine.run(program, {
@@ -357,11 +389,20 @@ export async function evaluateEpisode(opts: EpisodeOptions): Promise<Episode> {
     ...(opts.run?.timeoutMs !== undefined ? { timeoutMs: opts.run.timeoutMs } : {}),
     ...(opts.run?.memoryMb !== undefined ? { memoryMb: opts.run.memoryMb } : {}),
     ...(opts.run?.concurrency !== undefined ? { concurrency: opts.run.concurrency } : {}),
-    ...(keepTrace ? { onEvent: (e: TraceEvent): void => void trace.push(e) } : {}),
+    onEvent: (e: TraceEvent): void => {
+      toolCalls.onEvent(e);
+      if (keepTrace) trace.push(e);
+    },
     // Approval belongs to a person; an unattended episode refuses (the run stops with `not-approved`).
     approve: () => Promise.resolve(false),
   });
-  const withRun = { ...base, run, ...(keepTrace ? { trace } : {}) };
+  const madeCalls = toolCalls.records;
+  const withRun = {
+    ...base,
+    run,
+    ...(keepTrace ? { trace } : {}),
+    ...(toolCalls.active ? { toolCalls: madeCalls } : {}),
+  };
   if (run.status !== "ok") {
     return {
       ...withRun,
@@ -378,7 +419,7 @@ export async function evaluateEpisode(opts: EpisodeOptions): Promise<Episode> {
       ),
     };
   }
-  const solution: Solution = { result: run.result, run };
+  const solution: Solution = { result: run.result, run, toolCalls: madeCalls };
   const v = opts.verifier;
   const R = typeof v === "function" ? await v(task, solution) : await v.verify(task, solution);
   return {
@@ -391,14 +432,21 @@ export async function evaluateEpisode(opts: EpisodeOptions): Promise<Episode> {
 
 /**
  * The handlers of a run: the environment's, overlaid with the partial
- * solutions. A source solution may call the pure tools it declares, served
- * by the other handlers.
+ * solutions. A JavaScript solution may call the pure catalog tools it
+ * declares, served by the other handlers (or the catalog module's, when
+ * `calls` can load them); when one declares tools, every call goes through
+ * `calls` (see `tool-calls.ts`), which records the tool calls and counts
+ * them against the policy's budgets with the composition's own. A tool
+ * that is not in the catalog, is the subtask itself, has an effect, is
+ * itself solved by JavaScript, or has no handler makes the subtask's
+ * handler fail with a message that says so.
  */
 export function buildHandlers(
   catalog: Catalog,
   solutions: ReadonlyMap<string, PartialSolution>,
   environment: Handlers | undefined,
   sandbox?: Partial<SandboxLimits>,
+  calls: ToolCalls = new ToolCalls(undefined),
 ): Handlers | undefined {
   if (solutions.size === 0) return environment;
   const out: Record<string, Handler> = { ...environment };
@@ -406,30 +454,73 @@ export function buildHandlers(
     if (s.kind === "handler") out[name] = s.handler;
     else if (s.kind === "table") out[name] = tableHandler(name, s);
   }
+  /** Handlers of everything but the JavaScript solutions: what tools are served by. */
+  const served: Readonly<Record<string, Handler>> = { ...out };
+  const withTools: [CatalogFunction, SourceSolution][] = [];
   for (const [name, s] of solutions) {
     if (s.kind !== "source") continue;
-    const tools: Record<string, Handler> = {};
-    let refused: Handler | undefined;
-    for (const tool of s.tools ?? []) {
-      const fn = catalog.functions.get(tool);
-      const h = out[tool];
-      if (fn === undefined || fn.effect !== undefined || h === undefined || tool === name) {
-        const why =
-          fn === undefined
-            ? "is not in the catalog"
-            : fn.effect !== undefined
-              ? "has an effect (a partial solution may call only pure tools)"
-              : tool === name
-                ? "is the subtask itself"
-                : "has no host handler here (pass `handlers`)";
-        refused = () => {
-          throw new Error(`partial solution of \`${name}\` declares the tool \`${tool}\`, which ${why}`);
-        };
-        break;
-      }
-      tools[tool] = h;
+    const refusal = toolRefusal(name, s, catalog, solutions, served, calls);
+    const fn = catalog.functions.get(name);
+    if (refusal !== undefined) {
+      out[name] = () => {
+        throw new Error(refusal);
+      };
+    } else if ((s.tools ?? []).length === 0 || fn === undefined) {
+      out[name] = sandboxHandler(name, s, [], () => Promise.reject(new Error("no tools")), sandbox);
+    } else {
+      withTools.push([fn, s]);
     }
-    out[name] = refused ?? sandboxHandler(name, s, tools, sandbox);
+  }
+  if (withTools.length === 0) return out;
+  calls.active = true;
+  const solved = new Set(withTools.map(([fn]) => fn.name));
+  for (const fn of catalog.functions.values()) {
+    if (solved.has(fn.name)) continue;
+    const given = out[fn.name];
+    if (given !== undefined || calls.canLoad(fn)) out[fn.name] = calls.composition(fn, given);
+  }
+  for (const [fn, s] of withTools) {
+    const tools = s.tools ?? [];
+    const run = sandboxHandler(
+      fn.name,
+      s,
+      tools,
+      (tool, args, site) => {
+        const t = catalog.functions.get(tool);
+        if (t === undefined) return Promise.reject(new Error(`\`${tool}\` is not in the catalog`));
+        return calls.call(fn.name, t, served[tool], args, site);
+      },
+      sandbox,
+    );
+    out[fn.name] = calls.solution(fn, run);
   }
   return out;
+}
+
+/** Why a JavaScript solution's declared tools cannot be served, or undefined. */
+function toolRefusal(
+  name: string,
+  s: SourceSolution,
+  catalog: Catalog,
+  solutions: ReadonlyMap<string, PartialSolution>,
+  served: Readonly<Record<string, Handler>>,
+  calls: ToolCalls,
+): string | undefined {
+  for (const tool of s.tools ?? []) {
+    const fn = catalog.functions.get(tool);
+    const why =
+      fn === undefined
+        ? "is not in the catalog"
+        : fn.effect !== undefined
+          ? `has an effect (\`${fn.effect}\`): a partial solution may call only pure tools, because the checker cannot see a call made inside JavaScript (flows, order, effects in loops) and an episode keeps no journal; call \`${tool}\` from the composition instead`
+          : tool === name
+            ? "is the subtask itself"
+            : solutions.get(tool)?.kind === "source"
+              ? "is itself solved by JavaScript source (a tool must be served by a handler or a recorded table)"
+              : served[tool] === undefined && !calls.canLoad(fn)
+                ? "has no host handler here (pass `handlers`)"
+                : undefined;
+    if (why !== undefined) return `partial solution of \`${name}\` declares the tool \`${tool}\`, which ${why}`;
+  }
+  return undefined;
 }

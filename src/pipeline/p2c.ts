@@ -250,7 +250,11 @@ export async function readP2c(path: string, opts: ReadP2cOptions = {}): Promise<
         { ...opts.context, features: true },
       );
       if (r.error !== undefined) {
-        throw new UsageError(`the episode cannot be checked: ${(r.error as { message: string }).message}`, path, line);
+        // Every problem of the line (its subtask declarations may have several), not only the first.
+        const e = r.error as { message: string; problems?: readonly { message: string }[]; omitted?: number };
+        const all = e.problems?.map((p) => p.message) ?? [e.message];
+        const more = e.omitted !== undefined && e.omitted > 0 ? `; and ${e.omitted} more` : "";
+        throw new UsageError(`the episode cannot be checked: ${all.join("; ")}${more}`, path, line);
       }
       rec = r;
     }

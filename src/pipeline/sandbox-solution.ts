@@ -2,16 +2,18 @@
  * A partial solution given as JavaScript source, run in its own QuickJS
  * context (a fresh runtime per call, with a memory limit and a deadline).
  * The source must define `function solve(...args)` (it may be `async`).
- * Inside, each name listed in `tools` is an async function that calls that
- * catalog tool's host handler; nothing else of the host is reachable (no
- * `require`, no I/O, no timers). Only pure tools may be declared: an effect
- * made from inside a partial solution would escape the composition's
- * budgets, approval and journal.
+ * Inside, each name listed in `tools` is an async function that makes that
+ * catalog call through `callTool` (which traces it, counts it against the
+ * policy's budgets and serves it; see `tool-calls.ts`); nothing else of
+ * the host is reachable (no `require`, no I/O, no timers). A call refused
+ * with `ToolRefused` (over budget, not approved) fails the whole subtask
+ * call, whatever the solution does with the rejection; any other failure
+ * of a tool call is an exception the solution may catch.
  */
 import { newQuickJSWASMModuleFromVariant, RELEASE_SYNC, shouldInterruptAfterDeadline } from "quickjs-emscripten";
 import type { QuickJSContext, QuickJSHandle, QuickJSWASMModule } from "quickjs-emscripten";
-import type { Handler, JsonValue } from "../runtime/types.js";
-import { callArgs, type SourceSolution } from "./solutions.js";
+import type { Handler, HandlerContext, JsonValue } from "../runtime/types.js";
+import { callArgs, handlerContext, type SourceSolution } from "./solutions.js";
 
 let quickjs: Promise<QuickJSWASMModule> | undefined;
 
@@ -28,6 +30,25 @@ export interface SandboxLimits {
 
 const DEFAULT_LIMITS: SandboxLimits = { timeoutMs: 5_000, memoryMb: 64 };
 
+/**
+ * A tool call refused by the policy: it fails the subtask call even when
+ * the partial solution catches it.
+ */
+export class ToolRefused extends Error {
+  override readonly name: string = "ToolRefused";
+}
+
+/** One tool call of one run of a partial solution. */
+export interface ToolCallSite {
+  /** The runtime's context of the subtask call that runs the solution, when there is one. */
+  readonly context: HandlerContext | undefined;
+  /** The call's index among this run's tool calls (0, 1, …). */
+  readonly index: number;
+}
+
+/** Makes one tool call for a partial solution (arguments as JSON copies). */
+export type ToolCaller = (tool: string, args: readonly JsonValue[], site: ToolCallSite) => Promise<unknown>;
+
 function toHandle(vm: QuickJSContext, v: unknown): QuickJSHandle {
   if (v === undefined) return vm.undefined;
   return vm.unwrapResult(vm.evalCode(`(${JSON.stringify(v)})`));
@@ -40,19 +61,34 @@ function errorMessage(vm: QuickJSContext, h: QuickJSHandle): string {
   return String(e);
 }
 
+/** A JSON copy of a value dumped from the guest (`undefined` becomes `null`). */
+function jsonOf(v: unknown): JsonValue {
+  if (v === undefined) return null;
+  try {
+    return (JSON.parse(JSON.stringify(v) ?? "null") as JsonValue | undefined) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A handler that runs `solution.source` in QuickJS for each call. `tools`
- * maps each tool name the solution declares to its host handler.
+ * names the catalog tools the solution may call; each call goes through
+ * `callTool`.
  */
 export function sandboxHandler(
   name: string,
   solution: SourceSolution,
-  tools: Readonly<Record<string, Handler>>,
+  tools: readonly string[],
+  callTool: ToolCaller,
   limits: Partial<SandboxLimits> = {},
 ): Handler {
   const lim = { ...DEFAULT_LIMITS, ...limits };
   return async (...raw: unknown[]): Promise<JsonValue> => {
     const args = callArgs(raw);
+    const context = handlerContext(raw);
+    let calls = 0;
+    let refused: ToolRefused | undefined;
     const mod = await loadQuickJS();
     const rt = mod.newRuntime();
     rt.setMemoryLimit(lim.memoryMb * 1024 * 1024);
@@ -60,12 +96,13 @@ export function sandboxHandler(
     const vm = rt.newContext();
     const pending = new Set<Promise<void>>();
     try {
-      for (const [tool, handler] of Object.entries(tools)) {
+      for (const tool of tools) {
         const fn = vm.newFunction(tool, (...argHandles) => {
-          const toolArgs = argHandles.map((h) => vm.dump(h) as unknown);
+          const toolArgs = argHandles.map((h) => jsonOf(vm.dump(h)));
+          const site: ToolCallSite = { context, index: calls++ };
           const deferred = vm.newPromise();
           const settle = Promise.resolve()
-            .then(() => handler(...toolArgs))
+            .then(() => callTool(tool, toolArgs, site))
             .then(
               (v) => {
                 const h = toHandle(vm, v);
@@ -73,6 +110,7 @@ export function sandboxHandler(
                 h.dispose();
               },
               (e: unknown) => {
+                if (e instanceof ToolRefused) refused ??= e;
                 const h = vm.newError(e instanceof Error ? e.message : String(e));
                 deferred.reject(h);
                 h.dispose();
@@ -107,6 +145,11 @@ export function sandboxHandler(
       rt.executePendingJobs();
       const settled = await promised;
       while (pending.size > 0) await Promise.all([...pending]);
+      if (refused !== undefined) {
+        if (settled.error !== undefined) settled.error.dispose();
+        else settled.value.dispose();
+        throw new Error(`partial solution of \`${name}\`: ${refused.message}`);
+      }
       if (settled.error !== undefined)
         throw new Error(`partial solution of \`${name}\`: ${errorMessage(vm, settled.error)}`);
       const value = vm.dump(settled.value) as JsonValue;

@@ -7,7 +7,10 @@
  * Response: `{"id", "ok": true, "result": …}` or `{"id", "ok": false,
  * "error": {"message"}}` for a request that cannot be served. `ok` says
  * whether the *request* succeeded; a rejected composition is a successful
- * `check` whose `result.ok` is false.
+ * `check` whose `result.ok` is false. A request that fails because of
+ * subtask (or catalog, policy) problems also lists every one:
+ * `"error": {"message", "problems": [{message, key?, help?, …}], "omitted"?}`
+ * (as in batch error records, see `problems.ts`).
  *
  * - `check`: `{program, subtasks?}` → the report `{ok, diagnostics, bounds}`.
  * - `run`: `{program, input?, subtasks?}` → the run (as `run --format json`).
@@ -33,6 +36,7 @@ import { processEpisode, type BatchEpisode } from "./batch-line.js";
 import { loadEngine, type Engine } from "./engine.js";
 import { evaluateEpisode } from "./episode.js";
 import { policyForCatalog, withSubtasks, type SubtaskDecl } from "./plan.js";
+import { errorFields, errorProblems, type ErrorProblems } from "./problems.js";
 import type { PartialSolution } from "./solutions.js";
 
 /** Options of {@link serve}. */
@@ -50,7 +54,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-class RequestError extends Error {}
+class RequestError extends Error {
+  constructor(
+    message: string,
+    /** Every problem, when the request fails because of subtask, catalog or policy problems. */
+    readonly problems?: ErrorProblems,
+  ) {
+    super(message);
+  }
+}
 
 function str(req: Record<string, unknown>, key: string): string {
   const v = req[key];
@@ -90,7 +102,13 @@ export async function handleRequest(
         ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
         ...(opts.memoryMb !== undefined ? { memoryMb: opts.memoryMb } : {}),
       });
-      if (r.error !== undefined) throw new RequestError((r.error as { message: string }).message);
+      if (r.error !== undefined) {
+        const e = r.error as { message: string; problems?: ErrorProblems["problems"]; omitted?: number };
+        throw new RequestError(
+          e.message,
+          e.problems !== undefined ? { problems: e.problems, omitted: e.omitted ?? 0 } : undefined,
+        );
+      }
       if (op === "run") return r.run;
       const { id: _id, ...report } = r;
       return report;
@@ -173,10 +191,10 @@ export async function serve(opts: ServeOptions): Promise<void> {
           JSON.stringify({
             id,
             ok: false,
-            error: {
-              message:
-                err instanceof RequestError || err instanceof Error ? err.message : `internal error: ${String(err)}`,
-            },
+            error: errorFields(
+              err instanceof Error ? err.message : `internal error: ${String(err)}`,
+              err instanceof RequestError ? err.problems : errorProblems(err),
+            ),
           }),
       )
       .then((line) => {

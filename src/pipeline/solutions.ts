@@ -8,7 +8,7 @@
  * - JavaScript source that runs in its own QuickJS sandbox with nothing but
  *   the catalog tools it declares (see `sandbox-solution.ts`).
  */
-import type { Handler, JsonValue } from "../runtime/types.js";
+import type { Handler, HandlerContext, JsonValue } from "../runtime/types.js";
 
 /** A host function the runtime calls with the arguments (and the handler context last). */
 export interface HandlerSolution {
@@ -48,6 +48,12 @@ export function normalizeSolution(s: PartialSolutionLike): PartialSolution {
 /** True for the handler context the runtime passes last (`{ idempotencyKey, seq, signal }`). */
 function isHandlerContext(x: unknown): boolean {
   return typeof x === "object" && x !== null && "idempotencyKey" in x && "signal" in x;
+}
+
+/** The runtime's context of a handler call (its last argument), when there is one. */
+export function handlerContext(args: readonly unknown[]): HandlerContext | undefined {
+  const last = args[args.length - 1];
+  return args.length > 0 && isHandlerContext(last) ? (last as HandlerContext) : undefined;
 }
 
 /** The JSON arguments of a handler call (the trailing context removed). */

@@ -13,6 +13,45 @@ import { engine } from "./helpers/stub-engine.js";
 const catalog = catalogFromObject({ functions: { f: { params: { x: "string" }, returns: "string" } } });
 const policy = recommendedPolicy(catalog);
 
+/** The error record of the line with four bad subtask declarations (above). */
+const SUBTASK_ERROR_RECORD = {
+  id: "s",
+  error: {
+    message: "subtask `f` is already a catalog function; give it another name",
+    line: 1,
+    problems: [
+      { message: "subtask `f` is already a catalog function; give it another name", key: "subtasks[0].name" },
+      {
+        message: "subtask `g`: parameter `a`: expected `]` in type `string[` (column 8)",
+        key: "subtasks[1].params[0].type",
+        help: "write a type such as `string`, `string[]`, `Record<string, number>` or `{ name: string }`",
+      },
+      {
+        message: "subtask `g`: parameter `a` appears twice",
+        key: "subtasks[1].params[1].name",
+        help: "give each parameter its own name",
+      },
+      {
+        message: "subtask `g`: return type: unknown type `strin` in type `strin` (column 1)",
+        key: "subtasks[1].returns",
+        help: "write a type such as `string`, `string[]`, `Record<string, number>` or `{ name: string }`",
+      },
+      {
+        message: "subtask 3 must be an object with `name`, `params` and `returns`",
+        key: "subtasks[2]",
+        help: 'declare it as {"name": "summarize", "params": [{"name": "notes", "type": "string[]"}], "returns": "string"}',
+      },
+      {
+        message: "subtask `g`: `params` must be a list",
+        key: "subtasks[3].params",
+        help: 'give a list of {"name": …, "type": …}, `[]` for none',
+      },
+      { message: "subtask `g`: `maxItems` must be a whole number ≥ 0", key: "subtasks[3].maxItems" },
+      { message: "subtask `g` is declared twice", key: "subtasks[3].name" },
+    ],
+  },
+};
+
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), "pw-batch-"));
 }
@@ -105,6 +144,104 @@ describe("runBatch in this thread", () => {
     expect(again).toMatchObject({ lines: 7, skipped: 7, written: 0 });
   });
 
+  it("records every problem of a line's subtask declarations, in a stable shape", async () => {
+    const dir = tmp();
+    const input = join(dir, "in.jsonl");
+    const subtasks = [
+      { name: "f", params: [], returns: "string" },
+      {
+        name: "g",
+        params: [
+          { name: "a", type: "string[" },
+          { name: "a", type: "number" },
+        ],
+        returns: "strin",
+      },
+      7,
+      { name: "g", params: "none", returns: "string", maxItems: -1 },
+    ];
+    writeFileSync(
+      input,
+      [
+        JSON.stringify({ id: "s", program: "x", subtasks }),
+        JSON.stringify({ id: "t", program: "y", subtasks: [{ name: "h", params: [], returns: "string" }] }),
+      ].join("\n") + "\n",
+    );
+    const out = join(dir, "out.jsonl");
+    const summary = await runBatch({ input, out, catalog, policy, workers: 0, engine });
+    const rs = readResults(out);
+    expect(rs[0]).toEqual(SUBTASK_ERROR_RECORD);
+    expect(rs[1]).toMatchObject({ id: "t", ok: true });
+    expect(summary).toMatchObject({ lines: 2, ok: 1, errors: 1 });
+  });
+
+  it("lists at most 50 problems of a line and counts the rest in `omitted`", async () => {
+    const { processLine } = await import("../../src/pipeline/batch-line.js");
+    const subtasks = Array.from({ length: 53 }, (_, i) => ({ name: `${i}x`, params: [], returns: "string" }));
+    const r = await processLine(JSON.stringify({ id: "many", program: "x", subtasks }), 1, {
+      engine,
+      catalog,
+      policy,
+      run: false,
+      features: false,
+    });
+    const error = r.error as { message: string; problems: { key: string }[]; omitted: number };
+    expect(error.message).toBe("a subtask name must be an identifier, got `0x`");
+    expect(error.problems).toHaveLength(50);
+    expect(error.problems[49]).toEqual({
+      message: "a subtask name must be an identifier, got `49x`",
+      key: "subtasks[49].name",
+      help: "use letters, digits and `_`, not starting with a digit (and not a `__dunder__` name)",
+    });
+    expect(error.omitted).toBe(3);
+  });
+
+  it("records every problem of a catalog or policy error met while processing a line", async () => {
+    const { processLine } = await import("../../src/pipeline/batch-line.js");
+    const { PolicyError } = await import("../../src/policy/policy-error.js");
+    const problem = (line: number, column: number, key: string, message: string) => ({
+      message,
+      file: "p.yaml",
+      line,
+      column,
+      key,
+      help: undefined,
+    });
+    const failing = {
+      ...engine,
+      check: () => {
+        throw PolicyError.of([
+          problem(2, 3, "budgets.nope", "unknown function `nope`"),
+          problem(4, 1, "shape", "`shape` must be one of sequence, tree, dag"),
+        ]);
+      },
+    };
+    const r = await processLine(JSON.stringify({ id: "p", program: "x" }), 5, {
+      engine: failing,
+      catalog,
+      policy,
+      run: false,
+      features: false,
+    });
+    expect(r).toEqual({
+      id: "p",
+      error: {
+        message: "unknown function `nope`",
+        line: 5,
+        problems: [
+          { message: "unknown function `nope`", file: "p.yaml", line: 2, column: 3, key: "budgets.nope" },
+          {
+            message: "`shape` must be one of sequence, tree, dag",
+            file: "p.yaml",
+            line: 4,
+            column: 1,
+            key: "shape",
+          },
+        ],
+      },
+    });
+  });
+
   it("readDone and truncatePartialLine", async () => {
     const dir = tmp();
     const f = join(dir, "r.jsonl");
@@ -155,6 +292,29 @@ describe("runBatch with worker threads", () => {
     expect(summary.rejected).toBe(
       Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 7 !== 0 && i % 5 === 0).length,
     );
+  });
+
+  it("keeps every subtask problem in error records made in a worker", async () => {
+    const b = await bundlePipeline();
+    const dir = tmp();
+    const input = join(dir, "in.jsonl");
+    const subtasks = [
+      { name: "f", params: [], returns: "string" },
+      {
+        name: "g",
+        params: [
+          { name: "a", type: "string[" },
+          { name: "a", type: "number" },
+        ],
+        returns: "strin",
+      },
+      7,
+      { name: "g", params: "none", returns: "string", maxItems: -1 },
+    ];
+    writeFileSync(input, JSON.stringify({ id: "s", program: "x", subtasks }) + "\n");
+    const out = join(dir, "out.jsonl");
+    await runBatch({ input, out, catalog, policy, workers: 1, workerUrl: b.workerUrl, engineUrl: b.stubEngineUrl });
+    expect(readResults(out)).toEqual([SUBTASK_ERROR_RECORD]);
   });
 
   it("killing the process mid-file and rerunning writes every result exactly once", async () => {

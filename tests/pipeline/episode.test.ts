@@ -4,6 +4,7 @@ import { check } from "../../src/checker/check.js";
 import { createHash } from "node:crypto";
 import type { Engine } from "../../src/pipeline/engine.js";
 import { evaluateEpisode, type Proxy } from "../../src/pipeline/episode.js";
+import { sourceFeatures } from "../../src/pipeline/features.js";
 import { computeReward, DEFAULT_REWARD } from "../../src/pipeline/reward.js";
 import { recommendedPolicy } from "../../src/policy/presets.js";
 import type { Handlers, RunResult } from "../../src/runtime/types.js";
@@ -18,6 +19,7 @@ function scriptedEngine(script: (h: Handlers) => Promise<RunResult>): Engine {
   return {
     check,
     parse,
+    features: sourceFeatures,
     run: (_source, opts) => script(opts.handlers ?? {}),
     explainText: (source) => `summary of ${source.split("\n").length} lines`,
   };
@@ -80,7 +82,7 @@ describe("evaluateEpisode on the dinner task (Figure 1)", () => {
     ]);
     expect(ep.verifier).toBe(1);
     expect(ep.reward).toEqual({ R: 1, partial: 3, summary: 0, penalty: 0, total: 4, config: DEFAULT_REWARD });
-    expect(ep.features).toEqual({ loopDepth: 1, shape: "tree", effectCalls: 1, catalogCalls: 3, glueOps: 2 });
+    expect(ep.features).toEqual({ loopDepth: 1, shape: "tree", effectCalls: 1, catalogCalls: 3, glueOps: 3 });
     expect(ep.hashes).toEqual({
       program: createHash("sha256").update(ALIGNED).digest("hex"),
       catalog: catalog.hash,
@@ -233,6 +235,13 @@ describe("evaluateEpisode with plan subtasks", () => {
     });
     expect(bad.status).toBe("invalid-plan");
     expect(bad.planError).toBe("subtask `summarize`: parameter `notes`: expected `]` in type `string[` (column 8)");
+    expect(bad.planProblems).toEqual([
+      {
+        message: "subtask `summarize`: parameter `notes`: expected `]` in type `string[` (column 8)",
+        key: "subtasks[0].params[0].type",
+        help: "write a type such as `string`, `string[]`, `Record<string, number>` or `{ name: string }`",
+      },
+    ]);
     expect(bad.reward.total).toBe(-1);
   });
 

@@ -1,13 +1,17 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCatalog } from "../../src/catalog/load.js";
 import { check } from "../../src/checker/check.js";
 import { diffPolicies, readCorpus, renderPolicyDiff } from "../../src/pipeline/diff-policy.js";
+import { sourceFeatures } from "../../src/pipeline/features.js";
 import { p2cReport, readP2c, renderP2cHtml, toP2cRecord } from "../../src/pipeline/p2c.js";
 import { loadPolicy } from "../../src/policy/load.js";
 import { presetPolicy } from "../../src/policy/presets.js";
 import { parse } from "../../src/syntax/parse.js";
 
-const engine = { check, parse, run: () => Promise.reject(new Error("check only")) };
+const engine = { check, parse, features: sourceFeatures, run: () => Promise.reject(new Error("check only")) };
 
 async function benchmark() {
   const catalog = await loadCatalog("examples/p2c/catalog.ts");
@@ -42,6 +46,17 @@ describe("p2c on the built-in benchmark (examples/p2c)", () => {
     expect(r.by.effectCalls.map((g) => [g.key, g.stats.episodes, g.stats.falseAlarms])).toEqual([
       ["1", 17, 0],
       ["2", 1, 1],
+    ]);
+    // The checker's `shape` rule under `shape: tree` accepts `dinner-book-first` (its `ask_preference`
+    // results are stored in a dict, which the rule does not follow), so it counts as `tree`.
+    expect(r.by.shape.map((g) => [g.key, g.stats.episodes, g.stats.gap, g.stats.caught])).toEqual([
+      ["sequence", 5, 3, 2],
+      ["tree", 10, 7, 5],
+      ["dag", 3, 2, 2],
+    ]);
+    expect(r.by.glueOps.map((g) => [g.key, g.stats.episodes, g.stats.gap, g.stats.caught])).toEqual([
+      ["0-4", 16, 10, 7],
+      ["5-9", 2, 2, 2],
     ]);
     const html = renderP2cHtml(r);
     expect(html).toMatch(/^<!doctype html>/);
@@ -81,5 +96,20 @@ describe("p2c records", () => {
     const r = p2cReport([], 3);
     expect(r.overall.pWholeGivenParts).toBeNull();
     expect(r.unlabeled).toBe(3);
+  });
+});
+
+describe("p2c on raw episode lines", () => {
+  it("names every problem of a line whose subtasks cannot join the catalog", async () => {
+    const { catalog, policy } = await benchmark();
+    const file = join(mkdtempSync(join(tmpdir(), "pw-p2c-")), "e.jsonl");
+    const subtasks = [
+      { name: "pay", params: [], returns: "string" },
+      { name: "s", params: [{ name: "x", type: "nope" }], returns: "string" },
+    ];
+    writeFileSync(file, JSON.stringify({ id: "e", program: "x = 1\n", subtasks, label: { whole: true } }) + "\n");
+    await expect(readP2c(file, { context: { engine, catalog, policy, run: false, features: true } })).rejects.toThrow(
+      "the episode cannot be checked: subtask `pay` is already a catalog function; give it another name; subtask `s`: parameter `x`: unknown type `nope` in type `nope` (column 1)",
+    );
   });
 });

@@ -61,6 +61,39 @@ describe("serve --stdio (in process)", () => {
   });
 });
 
+describe("serve --stdio: subtask problems", () => {
+  it("a request that fails because of its subtask declarations lists every problem", async () => {
+    const subtasks = [
+      { name: "users", params: [], returns: "string" },
+      { name: "s", params: [{ name: "x", type: "nope" }], returns: "string" },
+    ];
+    const error = {
+      message: "subtask `users` has the name of a catalog input; give it another name",
+      problems: [
+        { message: "subtask `users` has the name of a catalog input; give it another name", key: "subtasks[0].name" },
+        {
+          message: "subtask `s`: parameter `x`: unknown type `nope` in type `nope` (column 1)",
+          key: "subtasks[1].params[0].type",
+          help: "write a type such as `string`, `string[]`, `Record<string, number>` or `{ name: string }`",
+        },
+      ],
+    };
+    const rs = await roundTrip([
+      { id: 1, op: "check", program: ALIGNED, subtasks },
+      { id: 2, op: "run", program: ALIGNED, subtasks },
+      { id: 3, op: "explain", program: ALIGNED, subtasks },
+      { id: 4, op: "evaluate", program: ALIGNED, subtasks },
+    ]);
+    const byId = new Map(rs.map((r) => [r.id, r]));
+    for (const id of [1, 2, 3]) expect(byId.get(id)).toEqual({ id, ok: false, error });
+    const ep = byId.get(4)?.result as Record<string, unknown>;
+    expect(byId.get(4)?.ok).toBe(true);
+    expect(ep.status).toBe("invalid-plan");
+    expect(ep.planError).toBe(error.message);
+    expect(ep.planProblems).toEqual(error.problems);
+  });
+});
+
 const python = spawnSync("python3", ["--version"]).status === 0;
 /** The real CLI when it has `serve`, else the pipeline-only stand-in. */
 async function cliPath(): Promise<string> {
