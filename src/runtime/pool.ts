@@ -17,13 +17,15 @@
  * synchronous slice go in one message, and results that settle in the same
  * turn of the event loop go back in one.
  *
- * Prepared contexts: after each run a worker builds the next run's runtime
- * and context (prelude compiled) while idle, and says so (`warm`). A run
- * goes to a warm idle worker when there is one. Runs that follow each other
- * without a pause would otherwise wait for the compile of the worker they
- * just left, so the first time a run finds only cold workers, one more
- * worker is started (up to `PREPARED_WORKERS` in all) and prepares a context
- * in parallel; back-to-back runs then alternate between prepared workers.
+ * Prepared images: after each run a worker restores its image (see
+ * `sandbox.ts`; it builds one, compiling the prelude, only when its module
+ * was retired or the prelude changed) while idle, and says so (`warm`). A run
+ * goes to a warm idle worker when there is one. The first time a run finds
+ * only cold workers (back to back, before the last one said `warm`), one
+ * more worker is started (up to `PREPARED_WORKERS` in all) and builds its
+ * image in parallel; back-to-back runs then alternate between them. With
+ * images a restore takes ~0.2 ms, so this second worker matters mostly for
+ * a run that follows a retired module (not re-measured since images).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -43,7 +45,7 @@ export type HostMessage =
   | { readonly type: "run"; readonly id: number; readonly job: WireJob }
   | { readonly type: "results"; readonly id: number; readonly results: readonly (readonly [number, string])[] }
   | { readonly type: "cancel"; readonly id: number }
-  /** Prepare a context for the next run with this prelude (a worker started as a spare). */
+  /** Prepare the image for the next run with this prelude (a worker started as a spare). */
   | { readonly type: "prewarm"; readonly prelude: string; readonly memoryMb: number };
 
 /** Worker → host. */

@@ -1,12 +1,12 @@
 /**
- * The QuickJS side of the sandbox: one WebAssembly module per thread, a
- * fresh runtime and context per run, everything disposed exactly once.
+ * The QuickJS side of the sandbox: one WebAssembly module per thread, one
+ * prepared image on it (runtime, context, prelude, host object), and every
+ * run starting from the image's exact bytes (see `Image`).
  *
  * Design (each line answers a hazard measured in quickjs-emscripten 0.32):
- * - The sync bellard build only; host calls return promises made with
- *   `newPromise()` and the host runs `executePendingJobs()` when each settles
- *   (the asyncify build cannot dispose with host functions, crashes on await
- *   and allows no concurrent calls).
+ * - The sync bellard build only; the host runs `executePendingJobs()` after
+ *   each batch of results (the asyncify build cannot dispose with host
+ *   functions, crashes on await and allows no concurrent calls).
  * - The module gets a fixed-size `WebAssembly.Memory({ maximum })`:
  *   `setMemoryLimit` alone does not cap large strings, and the heap never
  *   shrinks. A run that hit a limit (or whose heap grew) retires the module;

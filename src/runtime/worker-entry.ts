@@ -37,7 +37,7 @@ async function moduleFor(memoryMb: number): Promise<GuestModule> {
   return module;
 }
 
-/** Prepares the next run's context while this thread is idle, and tells the host when it is ready. */
+/** Makes the image ready for the next run while this thread is idle, and tells the host when it is. */
 function prewarmSoon(memoryMb = 0): void {
   setImmediate(() => {
     if (current !== undefined || lastPrelude === undefined) return;
@@ -70,7 +70,7 @@ async function handle(m: HostMessage): Promise<void> {
         done: (outcome: GuestOutcome) => {
           current = undefined;
           post({ type: "done", id, outcome });
-          // Replace a retired module and prepare the next context now, off the next run's path.
+          // Replace a retired module and build its image now, off the next run's path.
           prewarmSoon();
         },
       };
